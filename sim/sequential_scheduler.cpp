@@ -1,0 +1,40 @@
+#include "sim/sequential_scheduler.hpp"
+
+#include <vector>
+
+#include "sim/context.hpp"
+#include "sim/event_queue.hpp"
+
+namespace wormsim::sim {
+
+RunStats SequentialScheduler::run(Model& model, const RunPlan& plan) {
+  const std::uint32_t partitions = model.partition_count();
+  std::vector<std::uint64_t> sequence(partitions, 0);
+  EventQueue queue;
+  Context ctx;
+  RunStats stats;
+  for (std::uint32_t p = 0; p < partitions; ++p) {
+    ctx.bind(p, SimTime{0}, &sequence[p], &queue, nullptr, model.lookahead());
+    model.start(ctx);
+  }
+  std::uint64_t sample_index = 0;
+  SimTime next_sample{0};
+  for (;;) {
+    // Handle every event strictly before the next sample time.
+    while (!queue.empty() && queue.top().time < next_sample) {
+      const Event e = queue.pop();
+      ctx.set_now(e.time);
+      ctx.set_partition(e.target_partition, &sequence[e.target_partition]);
+      model.handle(e, ctx);
+      ++stats.events;
+    }
+    model.on_sample(next_sample, sample_index++);
+    ++stats.samples;
+    if (next_sample >= plan.end) break;
+    next_sample = next_sample + plan.sample_every;
+    if (next_sample > plan.end) next_sample = plan.end;
+  }
+  return stats;
+}
+
+}  // namespace wormsim::sim
