@@ -1,1 +1,41 @@
-int main() { return 0; }
+// wormsim: the command line (CLI11). Maps every outcome to an exit status: 0 success, 2 bad input
+// (usage errors included), 1 other failures such as an unwritable output folder.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "app/commands/commands.hpp"
+#include "models/scenario/diagnostics.hpp"
+
+int main(int argc, char** argv) {
+  using namespace wormsim::app;
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+
+  CLI::App app{"wormsim: simulate how random-scanning Internet worms (Code Red, Blaster, ...) "
+               "spread and what they do to networks."};
+  app.set_version_flag("--version", std::string("wormsim ") + WORMSIM_VERSION);
+  app.require_subcommand(1);
+  const Action run = add_run_command(app, command_line);
+  const Action validate = add_validate_command(app);
+  const Action models = add_models_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  try {
+    if (app.got_subcommand("run")) return run();
+    if (app.got_subcommand("validate")) return validate();
+    if (app.got_subcommand("models")) return models();
+  } catch (const wormsim::models::InputError& e) {
+    std::fputs(e.what(), stderr);
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "wormsim: error: %s\n", e.what());
+    return kExitFailure;
+  }
+  return kExitBadInput;
+}

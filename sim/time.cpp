@@ -50,7 +50,9 @@ std::optional<SimTime> parse_duration(std::string_view text) {
     total_us += value * factor;
     if (total_us > 9.2e18L) return std::nullopt;
   }
-  return SimTime{static_cast<std::int64_t>(std::llround(static_cast<double>(total_us)))};
+  // Rounded in long double: its 64-bit mantissa holds every total up to the 9.2e18 limit exactly,
+  // a double (53 bits) would lose microseconds beyond 2^53 us (about 285 years).
+  return SimTime{static_cast<std::int64_t>(std::llround(total_us))};
 }
 
 std::string format_duration(SimTime t) {

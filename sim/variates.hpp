@@ -8,6 +8,11 @@
 
 #include "sim/random.hpp"
 
+namespace wormsim::sim {
+/// 128-bit unsigned arithmetic (a GCC/Clang extension) for multiply-high tricks.
+__extension__ typedef unsigned __int128 uint128;
+}  // namespace wormsim::sim
+
 namespace wormsim::sim::variates {
 
 /// Uniform on [0, 1): the top 53 bits of one word, scaled by 2^-53.
@@ -23,12 +28,12 @@ inline double uniform01_open_low(RandomStream& s) {
 /// Uniform integer in [0, n), n >= 1, without bias: Lemire's multiply-shift with rejection
 /// ("Fast random integer generation in an interval", ACM TOMACS 2019). Usually one word.
 inline std::uint64_t uniform_below(RandomStream& s, std::uint64_t n) {
-  unsigned __int128 m = static_cast<unsigned __int128>(s.next_u64()) * n;
+  uint128 m = static_cast<uint128>(s.next_u64()) * n;
   auto low = static_cast<std::uint64_t>(m);
   if (low < n) {
     const std::uint64_t threshold = (0 - n) % n;
     while (low < threshold) {
-      m = static_cast<unsigned __int128>(s.next_u64()) * n;
+      m = static_cast<uint128>(s.next_u64()) * n;
       low = static_cast<std::uint64_t>(m);
     }
   }
@@ -46,8 +51,9 @@ inline double exponential(RandomStream& s, double rate) {
 /// Number of Bernoulli(p) trials up to and including the first success (support 1, 2, ...), by
 /// inversion: ceil(ln U / ln(1 - p)), U in (0, 1]. One word. p in (0, 1]. Saturates at 2^62.
 inline std::uint64_t geometric_trials(RandomStream& s, double p) {
+  const double u = uniform01_open_low(s);  // drawn even for p = 1, so a call is always one word
   if (p >= 1.0) return 1;
-  const double k = std::ceil(std::log(uniform01_open_low(s)) / std::log1p(-p));
+  const double k = std::ceil(std::log(u) / std::log1p(-p));
   if (!(k < 0x1.0p62)) return std::uint64_t{1} << 62;
   return k < 1.0 ? 1 : static_cast<std::uint64_t>(k);
 }

@@ -1,0 +1,265 @@
+// Unit tests of sim/event_queue: the 4-ary heap pops events in the engine's total order
+// (time, source partition, sequence), checked against std::sort and an ordered-set reference.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <vector>
+
+#include "sim/event.hpp"
+#include "sim/event_queue.hpp"
+#include "sim/random.hpp"
+#include "sim/variates.hpp"
+
+namespace {
+
+using wormsim::sim::Event;
+using wormsim::sim::event_before;
+using wormsim::sim::EventQueue;
+using wormsim::sim::Purpose;
+using wormsim::sim::RandomStream;
+using wormsim::sim::SimTime;
+namespace variates = wormsim::sim::variates;
+
+bool same_event(const Event& a, const Event& b) {
+  return a.time == b.time && a.order == b.order && a.target_partition == b.target_partition &&
+         a.kind == b.kind && a.tag == b.tag && a.subject == b.subject && a.aux == b.aux;
+}
+
+/// Makes events with few distinct times (so that ties are common) and unique orders drawn from a
+/// handful of source partitions, each with its own increasing sequence: the order is total.
+class EventMaker {
+ public:
+  EventMaker(std::uint64_t seed, std::uint64_t time_range)
+      : stream_(seed, 0, 0, Purpose::test), time_range_(time_range), sequence_(kSources, 0) {}
+
+  Event next(std::int64_t not_before = 0) {
+    const auto source = static_cast<std::uint32_t>(variates::uniform_below(stream_, kSources));
+    Event e;
+    e.time = SimTime{not_before +
+                     static_cast<std::int64_t>(variates::uniform_below(stream_, time_range_))};
+    e.order = Event::make_order(source, sequence_[source]++);
+    e.target_partition = static_cast<std::uint32_t>(variates::uniform_below(stream_, kSources));
+    e.kind = static_cast<std::uint16_t>(made_ & 0xFFFF);
+    e.tag = static_cast<std::uint16_t>(source);
+    e.subject = static_cast<std::uint32_t>(made_);
+    e.aux = static_cast<std::uint32_t>(made_ >> 32);
+    ++made_;
+    return e;
+  }
+
+ private:
+  static constexpr std::uint32_t kSources = 7;
+  RandomStream stream_;
+  std::uint64_t time_range_;
+  std::vector<std::uint64_t> sequence_;
+  std::uint64_t made_ = 0;
+};
+
+struct EventLess {
+  bool operator()(const Event& a, const Event& b) const { return event_before(a, b); }
+};
+
+}  // namespace
+
+TEST_CASE("sim::EventQueue: pushing all then popping all gives the std::sort order", "[sim]") {
+  // Invariant: whatever the insertion order, the pops are exactly the pushed events sorted by
+  // (time, order) — compared field by field with std::sort under event_before — for sizes that
+  // fill partial and complete levels of the 4-ary heap.
+  const std::uint64_t seed = 11;
+  for (std::size_t n :
+       {std::size_t{1}, std::size_t{2}, std::size_t{4}, std::size_t{5}, std::size_t{21},
+        std::size_t{85}, std::size_t{86}, std::size_t{1'000}, std::size_t{20'000}}) {
+    CAPTURE(seed, n);
+    EventMaker maker(seed + n, 50);
+    std::vector<Event> events;
+    EventQueue queue;
+    for (std::size_t i = 0; i < n; ++i) {
+      events.push_back(maker.next());
+      queue.push(events.back());
+    }
+    REQUIRE(queue.size() == n);
+    std::sort(events.begin(), events.end(), event_before);
+    std::size_t mismatches = 0;
+    for (const Event& expected : events) {
+      if (!same_event(queue.pop(), expected)) ++mismatches;
+    }
+    CHECK(mismatches == 0);
+    CHECK(queue.empty());
+  }
+}
+
+TEST_CASE("sim::EventQueue: interleaved pushes and pops always pop the least pending event",
+          "[sim]") {
+  // Invariant: at every pop the queue returns the least pending event under (time, order), as an
+  // ordered-set reference does, through random interleavings of pushes, pops and replace_top,
+  // with the queue growing, shrinking to empty and growing again.
+  const std::uint64_t seed = 12;
+  const int operations = 60'000;
+  CAPTURE(seed, operations);
+  EventMaker maker(seed, 1'000);
+  RandomStream choice(seed, 0, 1, Purpose::test);
+  EventQueue queue;
+  std::set<Event, EventLess> reference;
+  std::size_t mismatches = 0, size_errors = 0;
+  std::int64_t now = 0;  // events are pushed at or after the last popped time, as in a simulation
+  for (int i = 0; i < operations; ++i) {
+    // Bias towards pushes in the first half and pops in the second, so the size sweeps widely.
+    const std::uint64_t push_weight = i < operations / 2 ? 6 : 4;
+    const std::uint64_t roll = variates::uniform_below(choice, 11);
+    if (reference.empty() || roll < push_weight) {
+      const Event e = maker.next(now);
+      queue.push(e);
+      reference.insert(e);
+    } else if (roll < 10) {
+      const Event expected = *reference.begin();
+      reference.erase(reference.begin());
+      const Event got = queue.pop();
+      if (!same_event(got, expected)) ++mismatches;
+      now = got.time.us;
+    } else {
+      const Event expected = *reference.begin();
+      if (!same_event(queue.top(), expected)) ++mismatches;
+      now = expected.time.us;
+      reference.erase(reference.begin());
+      const Event e = maker.next(now);
+      queue.replace_top(e);
+      reference.insert(e);
+    }
+    if (queue.size() != reference.size() || queue.empty() != reference.empty()) ++size_errors;
+  }
+  while (!reference.empty()) {
+    if (!same_event(queue.pop(), *reference.begin())) ++mismatches;
+    reference.erase(reference.begin());
+  }
+  CHECK(mismatches == 0);
+  CHECK(size_errors == 0);
+  CHECK(queue.empty());
+}
+
+TEST_CASE("sim::EventQueue: equal times pop in order, and in insertion order from one source",
+          "[sim]") {
+  // Invariant: among events at the same time the tie-break is the order key (source partition,
+  // then sequence): one source's events pop in insertion order, and a lower source partition
+  // pops before a higher one whatever its sequence number.
+  EventQueue queue;
+  const SimTime t = SimTime::from_s(5);
+  std::vector<std::uint64_t> orders;
+  for (std::uint32_t source : {3u, 0u, 2u}) {
+    for (std::uint64_t seq = 0; seq < 50; ++seq) {
+      Event e;
+      e.time = t;
+      e.order = Event::make_order(source, source == 0 ? 1'000 + seq : seq);
+      queue.push(e);
+      orders.push_back(e.order);
+    }
+  }
+  // An earlier and a later event around the tied block.
+  Event early;
+  early.time = t - SimTime{1};
+  early.order = Event::make_order(9, 0);
+  queue.push(early);
+  Event late;
+  late.time = t + SimTime{1};
+  late.order = Event::make_order(0, 0);
+  queue.push(late);
+
+  std::sort(orders.begin(), orders.end());
+  CHECK(queue.pop().order == early.order);
+  std::vector<std::uint64_t> popped;
+  std::vector<std::uint32_t> sources;
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    const Event e = queue.pop();
+    CHECK(e.time == t);
+    popped.push_back(e.order);
+    sources.push_back(e.source_partition());
+  }
+  CHECK(popped == orders);
+  CHECK(std::is_sorted(sources.begin(), sources.end()));
+  CHECK(sources.front() == 0u);
+  CHECK(sources.back() == 3u);
+  CHECK(queue.pop().order == late.order);
+  CHECK(queue.empty());
+}
+
+TEST_CASE("sim::EventQueue: replace_top equals a pop followed by a push", "[sim]") {
+  // Invariant: replace_top(e) leaves the queue holding what pop() then push(e) would: the new
+  // event may be the new minimum, tie with others, or sink to the bottom.
+  const std::uint64_t seed = 13;
+  CAPTURE(seed);
+  EventMaker maker(seed, 100);
+  EventQueue with_replace, with_pop_push;
+  for (int i = 0; i < 500; ++i) {
+    const Event e = maker.next();
+    with_replace.push(e);
+    with_pop_push.push(e);
+  }
+  RandomStream choice(seed, 0, 2, Purpose::test);
+  for (int i = 0; i < 2'000; ++i) {
+    Event e = maker.next();
+    // A third of the replacements go before everything pending, one third far after.
+    const std::uint64_t roll = variates::uniform_below(choice, 3);
+    if (roll == 0) e.time = with_replace.top().time - SimTime{1};
+    if (roll == 1) e.time = with_replace.top().time + SimTime::from_h(1);
+    with_replace.replace_top(e);
+    with_pop_push.pop();
+    with_pop_push.push(e);
+  }
+  REQUIRE(with_replace.size() == with_pop_push.size());
+  std::size_t mismatches = 0;
+  while (!with_replace.empty())
+    if (!same_event(with_replace.pop(), with_pop_push.pop())) ++mismatches;
+  CHECK(mismatches == 0);
+  CHECK(with_pop_push.empty());
+
+  // On a queue of one, replace_top simply swaps the event.
+  EventQueue single;
+  Event a;
+  a.time = SimTime{10};
+  single.push(a);
+  Event b;
+  b.time = SimTime{20};
+  b.subject = 7;
+  single.replace_top(b);
+  REQUIRE(single.size() == 1);
+  CHECK(same_event(single.top(), b));
+}
+
+TEST_CASE("sim::EventQueue: size and empty track pushes, pops and clear", "[sim]") {
+  // Invariant: size() counts pending events exactly; empty() is size() == 0; replace_top keeps
+  // the size; clear() empties the queue, which is then usable again.
+  EventQueue queue;
+  CHECK(queue.empty());
+  CHECK(queue.size() == 0);
+  queue.reserve(64);
+  CHECK(queue.empty());
+  for (std::size_t i = 1; i <= 10; ++i) {
+    Event e;
+    e.time = SimTime{static_cast<std::int64_t>(100 - i)};
+    e.order = i;
+    queue.push(e);
+    CHECK(queue.size() == i);
+    CHECK_FALSE(queue.empty());
+  }
+  CHECK(queue.top().time == SimTime{90});
+  Event later;
+  later.time = SimTime{1'000};
+  queue.replace_top(later);
+  CHECK(queue.size() == 10);
+  CHECK(queue.top().time == SimTime{91});
+  for (std::size_t i = 10; i > 1; --i) {
+    queue.pop();
+    CHECK(queue.size() == i - 1);
+  }
+  CHECK(queue.top().time == SimTime{1'000});
+  queue.pop();
+  CHECK(queue.empty());
+  queue.push(later);
+  queue.push(later);
+  CHECK(queue.size() == 2);
+  queue.clear();
+  CHECK(queue.empty());
+  queue.push(later);
+  CHECK(queue.size() == 1);
+}

@@ -1,0 +1,184 @@
+#include "analysis/write/outputs.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "analysis/statistics.hpp"
+#include "models/worm/calendar.hpp"
+
+namespace wormsim::analysis {
+
+using Json = nlohmann::ordered_json;
+
+std::string format_seconds(sim::SimTime t) {
+  const std::int64_t us = t.us;
+  const std::int64_t whole = us / 1'000'000;
+  std::int64_t frac = us % 1'000'000;
+  if (frac == 0) return std::to_string(whole);
+  if (frac < 0) frac = -frac;
+  std::string f = fmt::format("{:06d}", frac);
+  while (!f.empty() && f.back() == '0') f.pop_back();
+  return fmt::format("{}{}.{}", us < 0 && whole == 0 ? "-" : "", whole, f);
+}
+
+void write_text_file(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out)
+    throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+}
+
+void write_curves_csv(const std::filesystem::path& file, const std::vector<ReplicationResult>& runs) {
+  std::string text = "time_s,replication,metric,value\n";
+  for (const auto& run : runs) {
+    const sim::MetricTable& c = run.curves;
+    const std::string rep = std::to_string(run.summary.replication);
+    for (std::size_t s = 0; s < c.sample_count(); ++s) {
+      const std::string time = format_seconds(c.time(s));
+      for (std::size_t m = 0; m < c.metric_count(); ++m)
+        text += fmt::format("{},{},{},{}\n", time, rep, c.info(m).name, c.value(s, m));
+    }
+  }
+  write_text_file(file, text);
+}
+
+namespace {
+
+std::string iso_utc(std::int64_t epoch_s) {
+  const std::int64_t days = epoch_s >= 0 ? epoch_s / 86400 : (epoch_s - 86399) / 86400;
+  const std::int64_t secs = epoch_s - days * 86400;
+  const models::CivilDate d = models::civil_from_days(days);
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", d.year, d.month, d.day,
+                     secs / 3600, (secs / 60) % 60, secs % 60);
+}
+
+Json optional_number(const std::optional<double>& v) {
+  if (v) return *v;
+  return nullptr;
+}
+
+Json parameters(const models::Scenario& s, std::uint32_t partitions) {
+  Json p;
+  p["simulation"] = {
+      {"name", s.simulation.name},
+      {"start", iso_utc(s.simulation.start_epoch_s)},
+      {"duration", sim::format_duration(s.simulation.duration)},
+      {"seed", s.simulation.seed},
+      {"sample_every", sim::format_duration(s.simulation.sample_every)},
+      {"partitions", partitions},
+      {"replications", s.simulation.replications},
+  };
+  Json blocks = Json::array();
+  for (const auto& b : s.address_space.allocated) blocks.push_back(sim::format_prefix(b));
+  p["address_space"] = {{"prefix", sim::format_prefix(s.address_space.prefix)},
+                        {"size", s.address_space.prefix.size()},
+                        {"allocated_blocks", s.address_space.allocated_name},
+                        {"blocks", blocks}};
+  Json pops = Json::array();
+  for (const auto& pop : s.populations) {
+    Json os = Json::object(), locale = Json::object(), services = Json::array();
+    for (const auto& [v, w] : pop.os) os[std::string(models::kOsNames[static_cast<std::size_t>(v)])] = w;
+    for (const auto& [v, w] : pop.locale)
+      locale[std::string(models::kLocaleNames[static_cast<std::size_t>(v)])] = w;
+    for (const auto& sv : models::kServiceNames)
+      if (pop.services & sv.bit) services.push_back(std::string(sv.name));
+    pops.push_back({{"name", pop.name},
+                    {"count", pop.count},
+                    {"placement",
+                     {{"per", fmt::format("/{}", pop.placement.block_length)},
+                      {"mean_per_block", pop.placement.mean_per_block}}},
+                    {"os", os},
+                    {"services", services},
+                    {"locale", locale}});
+  }
+  p["population"] = pops;
+  p["worm"] = {{"model", s.worm.model},
+               {"initial_infected", s.worm.initial_infected},
+               {"probe_rate_per_s", s.worm.probe_rate_per_s},
+               {"exploit_delay", sim::format_duration(s.worm.exploit_delay)},
+               {"spread_until_day", s.worm.spread_until_day},
+               {"strategy", "uniform"}};
+  return p;
+}
+
+Json estimate_json(const std::vector<std::optional<double>>& values) {
+  const auto e = estimate(values);
+  if (!e) return nullptr;
+  return {{"n", e->n},           {"mean", e->mean},       {"median", e->median},
+          {"ci95_low", e->ci_low}, {"ci95_high", e->ci_high}};
+}
+
+}  // namespace
+
+void write_summary_json(const std::filesystem::path& file, const models::Scenario& scenario,
+                        const std::vector<ReplicationResult>& runs, const std::string& version,
+                        bool per_probe) {
+  Json j;
+  j["schema_version"] = kSummarySchemaVersion;
+  j["program"] = {{"name", "wormsim"}, {"version", version}};
+  j["scenario"] = {{"name", scenario.simulation.name}, {"hash_fnv1a64", scenario.text_hash}};
+  j["mode"] = per_probe ? "per-probe" : "exact-sampling";
+  j["parameters"] = parameters(scenario, runs.empty() ? 0 : runs.front().partitions);
+  Json reps = Json::array();
+  std::vector<std::optional<double>> t10, t50, t90, peak, total, now;
+  for (const auto& run : runs) {
+    const auto& s = run.summary;
+    reps.push_back({{"replication", s.replication},
+                    {"hosts", s.hosts},
+                    {"vulnerable", s.vulnerable},
+                    {"initial_infected", s.initial_infected},
+                    {"infected_total", s.infected_total},
+                    {"infected_now", s.infected_now},
+                    {"susceptible", s.susceptible},
+                    {"time_to_10pct_s", optional_number(s.time_to_fraction_s[0])},
+                    {"time_to_50pct_s", optional_number(s.time_to_fraction_s[1])},
+                    {"time_to_90pct_s", optional_number(s.time_to_fraction_s[2])},
+                    {"peak_infections_per_minute", s.peak_infections_per_minute},
+                    {"peak_minute_start_s", s.peak_minute_start_s},
+                    {"events", s.events}});
+    t10.push_back(s.time_to_fraction_s[0]);
+    t50.push_back(s.time_to_fraction_s[1]);
+    t90.push_back(s.time_to_fraction_s[2]);
+    peak.push_back(static_cast<double>(s.peak_infections_per_minute));
+    total.push_back(static_cast<double>(s.infected_total));
+    now.push_back(static_cast<double>(s.infected_now));
+  }
+  j["replications"] = reps;
+  j["aggregate"] = {{"interval_method", "Student t over replications, 95%"},
+                    {"infected_total", estimate_json(total)},
+                    {"infected_now", estimate_json(now)},
+                    {"time_to_10pct_s", estimate_json(t10)},
+                    {"time_to_50pct_s", estimate_json(t50)},
+                    {"time_to_90pct_s", estimate_json(t90)},
+                    {"peak_infections_per_minute", estimate_json(peak)}};
+  write_text_file(file, j.dump(2) + "\n");
+}
+
+void write_run_json(const std::filesystem::path& file, const RunInfo& info) {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "unknown");
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  Json j;
+  j["program"] = {{"name", "wormsim"}, {"version", info.version}};
+  j["command_line"] = info.command_line;
+  j["scenario_path"] = info.scenario_path;
+  j["threads"] = info.threads;
+  j["scheduler"] = info.scheduler;
+  j["wall_seconds"] = info.wall_seconds;
+  j["events"] = info.events;
+  j["events_per_second"] = info.wall_seconds > 0 ? static_cast<double>(info.events) / info.wall_seconds : 0.0;
+  j["host"] = host;
+  j["finished_utc"] = iso_utc(static_cast<std::int64_t>(now));
+  write_text_file(file, j.dump(2) + "\n");
+}
+
+}  // namespace wormsim::analysis

@@ -1,0 +1,50 @@
+// Writers for the output folder (DESIGN.md, "Outputs"): curves.csv (tidy), summary.json
+// (nothing that depends on the machine, thread count or clock) and run.json (the rest).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "models/outbreak.hpp"
+#include "models/scenario/scenario.hpp"
+#include "sim/metrics.hpp"
+
+namespace wormsim::analysis {
+
+inline constexpr int kSummarySchemaVersion = 1;
+
+struct ReplicationResult {
+  models::ReplicationSummary summary;
+  sim::MetricTable curves;
+  std::uint32_t partitions = 0;
+};
+
+/// Formats microseconds as decimal seconds, exactly and without trailing zeros ("90", "0.5").
+std::string format_seconds(sim::SimTime t);
+
+/// curves.csv: `time_s,replication,metric,value`, replications in order, then time, then metric.
+void write_curves_csv(const std::filesystem::path& file, const std::vector<ReplicationResult>& runs);
+
+/// summary.json: schema version, program version, scenario hash, every parameter used (defaults
+/// included), per-replication figures and aggregates with 95% intervals.
+void write_summary_json(const std::filesystem::path& file, const models::Scenario& scenario,
+                        const std::vector<ReplicationResult>& runs, const std::string& version,
+                        bool per_probe);
+
+struct RunInfo {
+  std::string version;
+  std::string command_line;
+  std::string scenario_path;
+  unsigned threads = 1;
+  std::string scheduler;
+  double wall_seconds = 0;
+  std::uint64_t events = 0;
+};
+/// run.json: what depends on the machine and the clock.
+void write_run_json(const std::filesystem::path& file, const RunInfo& info);
+
+/// Throws std::runtime_error naming the path and the OS message if the file cannot be written.
+void write_text_file(const std::filesystem::path& file, const std::string& text);
+
+}  // namespace wormsim::analysis

@@ -1,0 +1,140 @@
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fmt/format.h>
+#include <memory>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+#include <thread>
+
+#include "analysis/write/outputs.hpp"
+#include "app/commands/commands.hpp"
+#include "app/default_scenario.hpp"
+#include "models/scenario/diagnostics.hpp"
+#include "models/scenario/loader.hpp"
+#include "models/simulation.hpp"
+
+namespace wormsim::app {
+
+namespace {
+
+struct RunOptions {
+  std::string file;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint32_t> replications;
+  unsigned threads = 0;
+  std::string out = "wormsim-out";
+  bool per_probe = false;
+};
+
+std::string with_commas(std::uint64_t v) {
+  const std::string digits = std::to_string(v);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string clock_of(const models::Scenario& s, double seconds_since_start) {
+  const auto t = s.simulation.start_epoch_s + static_cast<std::int64_t>(seconds_since_start);
+  const std::int64_t secs = ((t % 86400) + 86400) % 86400;
+  return fmt::format("{:02d}:{:02d} UTC", secs / 3600, (secs / 60) % 60);
+}
+
+void print_summary(const models::Scenario& s, const std::vector<analysis::ReplicationResult>& runs,
+                   const std::filesystem::path& out, double wall) {
+  const auto& first = runs.front().summary;
+  fmt::print("{} — {} replication{}, seed {}\n", s.simulation.name, runs.size(),
+             runs.size() == 1 ? "" : "s", s.simulation.seed);
+  fmt::print("  vulnerable hosts      {}\n", with_commas(first.vulnerable));
+  fmt::print("  infected (total)      {}", with_commas(first.infected_total));
+  if (first.vulnerable > 0)
+    fmt::print(" ({:.1f}%)", 100.0 * static_cast<double>(first.infected_total) /
+                                 static_cast<double>(first.vulnerable));
+  fmt::print("\n");
+  const char* labels[3] = {"10%", "50%", "90%"};
+  for (int i = 0; i < 3; ++i) {
+    const auto& t = first.time_to_fraction_s[static_cast<std::size_t>(i)];
+    if (t)
+      fmt::print("  time to {}          {} ({})\n", labels[i],
+                 sim::format_duration(sim::SimTime::from_s(static_cast<std::int64_t>(*t))),
+                 clock_of(s, *t));
+    else
+      fmt::print("  time to {}          not reached\n", labels[i]);
+  }
+  fmt::print("  peak                  {} new infections/min at {}\n",
+             with_commas(first.peak_infections_per_minute), clock_of(s, first.peak_minute_start_s));
+  if (runs.size() > 1) fmt::print("  (figures of replication 0; all replications in summary.json)\n");
+  fmt::print("  wall time             {:.2f} s\n", wall);
+  fmt::print("outputs in {}/ (curves.csv, summary.json, run.json)\n", out.string());
+}
+
+std::string built_in_name() { return fmt::format("(built-in) {}", kDefaultScenarioName); }
+
+}  // namespace
+
+Action add_run_command(CLI::App& app, const std::string& command_line) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run a scenario (the Code Red v2 outbreak of 19 July 2001 if no file is given)");
+  cmd->add_option("FILE", o->file, "Scenario file (TOML)");
+  cmd->add_option("--seed", o->seed, "Override the scenario's seed");
+  cmd->add_option("--replications", o->replications, "Number of replications")
+      ->check(CLI::Range(1u, 1000000u));
+  cmd->add_option("--threads", o->threads,
+                  "Worker threads for replications (0: every core); outputs do not depend on it")
+      ->check(CLI::Range(0u, 1024u));
+  cmd->add_option("--out", o->out, "Output folder")->capture_default_str();
+  cmd->add_flag("--per-probe", o->per_probe,
+                "Simulate every single probe (reference mode, for small address spaces)");
+  return [o, command_line]() {
+    models::Scenario scenario =
+        o->file.empty()
+            ? models::load_scenario_text(kDefaultScenarioText, built_in_name())
+            : models::load_scenario_file(o->file);
+    if (o->seed) scenario.simulation.seed = *o->seed;
+    if (o->replications) scenario.simulation.replications = *o->replications;
+
+    const std::filesystem::path out(o->out);
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    if (ec) throw std::runtime_error("cannot create output folder " + out.string() + ": " + ec.message());
+
+    const unsigned threads = o->threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o->threads;
+    const models::OutbreakOptions options{o->per_probe};
+    const std::uint32_t reps = scenario.simulation.replications;
+    std::vector<analysis::ReplicationResult> results(reps);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto one = [&](std::uint32_t r) {
+      models::ReplicationRun run = models::run_replication(scenario, r, options);
+      results[r] = {run.summary, std::move(run.curves), run.partitions};
+    };
+    if (threads == 1 || reps == 1) {
+      for (std::uint32_t r = 0; r < reps; ++r) one(r);
+    } else {
+      tbb::task_arena arena(static_cast<int>(threads));
+      arena.execute([&] {
+        tbb::parallel_for(std::uint32_t{0}, reps, [&](std::uint32_t r) { one(r); });
+      });
+    }
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::uint64_t events = 0;
+    for (const auto& r : results) events += r.summary.events;
+
+    analysis::write_curves_csv(out / "curves.csv", results);
+    analysis::write_summary_json(out / "summary.json", scenario, results, WORMSIM_VERSION,
+                                 o->per_probe);
+    analysis::write_run_json(out / "run.json",
+                             {WORMSIM_VERSION, command_line,
+                              o->file.empty() ? built_in_name() : o->file,
+                              threads, "sequential", wall, events});
+    print_summary(scenario, results, out, wall);
+    return kExitOk;
+  };
+}
+
+}  // namespace wormsim::app

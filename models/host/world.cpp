@@ -1,0 +1,202 @@
+#include "models/host/world.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <unordered_set>
+
+#include "sim/random.hpp"
+#include "sim/variates.hpp"
+
+namespace wormsim::models {
+
+namespace {
+
+namespace var = sim::variates;
+
+template <typename T>
+T draw_from_mix(const Mix<T>& mix, sim::RandomStream& rng) {
+  const double u = var::uniform01(rng);
+  double cumulative = 0;
+  for (const auto& [value, weight] : mix) {
+    cumulative += weight;
+    if (u < cumulative) return value;
+  }
+  return mix.back().first;  // rounding: the weights sum to 1 within 1e-6
+}
+
+/// k distinct integers from [0, n), ascending (Floyd's algorithm, then sorted).
+std::vector<std::uint64_t> sample_distinct(std::uint64_t n, std::uint64_t k,
+                                           sim::RandomStream& rng) {
+  std::vector<std::uint64_t> out;
+  if (k >= n) {
+    out.resize(n);
+    std::iota(out.begin(), out.end(), 0);
+    return out;
+  }
+  std::unordered_set<std::uint64_t> chosen;
+  chosen.reserve(k * 2);
+  for (std::uint64_t j = n - k; j < n; ++j) {
+    const std::uint64_t t = var::uniform_below(rng, j + 1);
+    if (!chosen.insert(t).second) chosen.insert(j);
+  }
+  out.assign(chosen.begin(), chosen.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct Placed {
+  std::uint32_t address;
+  std::uint32_t block;  // index into the population's chosen blocks
+};
+
+/// Places one population: chooses blocks, spreads hosts over them, picks distinct addresses
+/// that no earlier population holds (`taken`, sorted).
+std::vector<std::uint32_t> place_population(const Scenario& s, std::size_t pop_index,
+                                            sim::RandomStream& rng,
+                                            const std::vector<std::uint32_t>& taken) {
+  const PopulationConfig& p = s.populations[pop_index];
+  const std::uint8_t len = p.placement.block_length;
+  const sim::Prefix space = s.address_space.prefix;
+  // Candidate blocks: every /len inside an allocated block, inside the space.
+  std::vector<std::pair<sim::Prefix, std::uint64_t>> spans;  // (allocated block, blocks in it)
+  std::uint64_t candidates = 0;
+  for (const auto& b : s.address_space.allocated) {
+    const std::uint8_t outer = std::max(b.length, space.length);
+    const std::uint64_t n = std::uint64_t{1} << (len - outer);
+    spans.emplace_back(b, n);
+    candidates += n;
+  }
+  const auto wanted = static_cast<std::uint64_t>(
+      std::ceil(static_cast<double>(p.count) / p.placement.mean_per_block));
+  const std::vector<std::uint64_t> chosen = sample_distinct(candidates, wanted, rng);
+  std::vector<std::uint32_t> block_base(chosen.size());
+  {
+    std::size_t span = 0;
+    std::uint64_t span_first = 0;
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      while (chosen[i] >= span_first + spans[span].second) span_first += spans[span++].second;
+      block_base[i] = static_cast<std::uint32_t>(spans[span].first.base +
+                                                 ((chosen[i] - span_first) << (32 - len)));
+    }
+  }
+  // Each host falls in a uniformly chosen block (so counts per block are multinomial, mean
+  // mean_per_block), at a uniform address other than the block's first and last.
+  const std::uint64_t usable = (std::uint64_t{1} << (32 - len)) - 2;
+  std::vector<std::uint32_t> addresses(p.count);
+  for (auto& a : addresses) {
+    const auto block = var::uniform_below(rng, chosen.size());
+    a = block_base[block] + 1 + static_cast<std::uint32_t>(var::uniform_below(rng, usable));
+  }
+  // Redraw collisions (within the population or with an earlier one) in the same block until
+  // none remain; the order of redraws is fixed by the sorted order, so this is deterministic.
+  auto is_taken = [&](std::uint32_t a) {
+    return std::binary_search(taken.begin(), taken.end(), a);
+  };
+  for (;;) {
+    std::vector<std::size_t> order(addresses.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      return addresses[x] != addresses[y] ? addresses[x] < addresses[y] : x < y;
+    });
+    bool clean = true;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const std::uint32_t a = addresses[order[i]];
+      if ((i > 0 && addresses[order[i - 1]] == a) || is_taken(a)) {
+        const std::uint32_t base = a & static_cast<std::uint32_t>(~std::uint64_t{0} << (32 - len));
+        addresses[order[i]] =
+            base + 1 + static_cast<std::uint32_t>(var::uniform_below(rng, usable));
+        clean = false;
+      }
+    }
+    if (clean) break;
+  }
+  return addresses;
+}
+
+}  // namespace
+
+World build_world(const Scenario& s, std::uint64_t replication) {
+  const auto key = sim::stream_key(s.simulation.seed, replication);
+  struct Draft {
+    std::uint32_t address;
+    std::uint16_t population;
+    std::uint32_t index;
+  };
+  std::vector<Draft> drafts;
+  std::vector<std::uint32_t> taken;
+  for (std::size_t i = 0; i < s.populations.size(); ++i) {
+    sim::RandomStream rng(key, i, sim::Purpose::placement);
+    std::vector<std::uint32_t> addresses = place_population(s, i, rng, taken);
+    for (std::uint32_t j = 0; j < addresses.size(); ++j)
+      drafts.push_back({addresses[j], static_cast<std::uint16_t>(i), j});
+    taken.insert(taken.end(), addresses.begin(), addresses.end());
+    std::sort(taken.begin(), taken.end());
+  }
+  std::sort(drafts.begin(), drafts.end(),
+            [](const Draft& a, const Draft& b) { return a.address < b.address; });
+
+  World w;
+  HostTable& h = w.hosts;
+  const std::size_t n = drafts.size();
+  h.address.resize(n);
+  h.population.resize(n);
+  h.index_in_population.resize(n);
+  h.os.resize(n);
+  h.locale.resize(n);
+  h.services.resize(n);
+  h.site.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    h.address[i] = drafts[i].address;
+    h.population[i] = drafts[i].population;
+    h.index_in_population[i] = drafts[i].index;
+  }
+  // Attributes: each host draws a fixed number of words from its population's stream at a
+  // position given by its index, so a host's attributes do not depend on any other host.
+  constexpr std::uint64_t kWordsPerHost = 4;
+  for (std::size_t i = 0; i < n; ++i) {
+    const PopulationConfig& p = s.populations[h.population[i]];
+    sim::RandomStream rng(key, h.population[i], sim::Purpose::attributes,
+                          kWordsPerHost * h.index_in_population[i]);
+    h.os[i] = draw_from_mix(p.os, rng);
+    h.locale[i] = draw_from_mix(p.locale, rng);
+    h.services[i] = p.services;
+  }
+  // Sites: the placement blocks that hold hosts, ordered by (base, length).
+  std::vector<sim::Prefix> site_of_host(n);
+  for (std::size_t i = 0; i < n; ++i)
+    site_of_host[i] = sim::Prefix::of(h.address[i], s.populations[h.population[i]].placement.block_length);
+  w.sites = site_of_host;
+  auto site_less = [](const sim::Prefix& a, const sim::Prefix& b) {
+    return a.base != b.base ? a.base < b.base : a.length < b.length;
+  };
+  std::sort(w.sites.begin(), w.sites.end(), site_less);
+  w.sites.erase(std::unique(w.sites.begin(), w.sites.end(),
+                            [](const sim::Prefix& a, const sim::Prefix& b) {
+                              return a.base == b.base && a.length == b.length;
+                            }),
+                w.sites.end());
+  std::vector<std::uint64_t> hosts_per_site(w.sites.size(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto it = std::lower_bound(w.sites.begin(), w.sites.end(), site_of_host[i], site_less);
+    h.site[i] = static_cast<std::uint32_t>(it - w.sites.begin());
+    ++hosts_per_site[h.site[i]];
+  }
+  // Partitions: contiguous runs of sites with about equal numbers of hosts.
+  const std::uint32_t wanted =
+      s.simulation.partitions != 0 ? s.simulation.partitions : kDefaultPartitions;
+  w.partitions = static_cast<std::uint32_t>(
+      std::max<std::size_t>(1, std::min<std::size_t>(wanted, w.sites.size())));
+  w.site_partition.resize(w.sites.size());
+  std::uint64_t cumulative = 0;
+  for (std::size_t site = 0; site < w.sites.size(); ++site) {
+    const auto part = static_cast<std::uint32_t>(
+        (static_cast<sim::uint128>(cumulative) * w.partitions) / std::max<std::size_t>(n, 1));
+    w.site_partition[site] = std::min(part, w.partitions - 1);
+    cumulative += hosts_per_site[site];
+  }
+  return w;
+}
+
+}  // namespace wormsim::models

@@ -1,0 +1,172 @@
+#include "models/registry.hpp"
+
+#include <algorithm>
+
+#include "models/host/host_kinds.hpp"
+
+namespace wormsim::models {
+
+std::string_view type_name(ParamType t) {
+  switch (t) {
+    case ParamType::integer: return "integer";
+    case ParamType::real: return "number";
+    case ParamType::probability: return "probability";
+    case ParamType::duration: return "duration";
+    case ParamType::rate: return "rate";
+    case ParamType::string: return "string";
+    case ParamType::choice: return "choice";
+    case ParamType::prefix: return "prefix";
+    case ParamType::datetime: return "date-time";
+    case ParamType::mix: return "mix";
+    case ParamType::list: return "list";
+    case ParamType::table: return "table";
+  }
+  return "?";
+}
+
+namespace {
+
+template <std::size_t N>
+std::vector<std::string> names_of(const std::array<std::string_view, N>& names) {
+  return {names.begin(), names.end()};
+}
+
+std::vector<std::string> service_names() {
+  std::vector<std::string> out;
+  for (const auto& s : kServiceNames) out.emplace_back(s.name);
+  return out;
+}
+
+std::vector<ModelInfo> make_scenario_tables() {
+  std::vector<ModelInfo> t;
+  t.push_back({"table", "simulation", "What to run: clock, horizon, seed, sampling.", "",
+               {
+                   {"name", ParamType::string, "", "(file name)", 0, 0, "Title shown in outputs.", "", {}},
+                   {"start", ParamType::datetime, "UTC", "2001-07-19T10:00:00Z", 0, 0,
+                    "Wall-clock time at the scenario's start; worm calendars read it.", "", {}},
+                   {"duration", ParamType::duration, "", "24h", 1e-6, 3.1536e7,
+                    "Simulated horizon.", "", {}},
+                   {"seed", ParamType::integer, "", "1", 0, 9.007199254740991e15,
+                    "Root of every random stream.", "", {}},
+                   {"sample_every", ParamType::duration, "", "1m", 1e-6, 3.1536e7,
+                    "Interval between rows of curves.csv.", "", {}},
+                   {"partitions", ParamType::integer, "", "64", 1, 65536,
+                    "Partitions of the host population (fixed by the scenario, never by the "
+                    "thread count); fewer if there are fewer sites.", "", {}},
+                   {"replications", ParamType::integer, "", "1", 1, 1e6,
+                    "Independent replications (overridden by --replications).", "", {}},
+               }});
+  t.push_back({"table", "address_space", "The scanned address space and where hosts may sit.", "",
+               {
+                   {"prefix", ParamType::prefix, "", "0.0.0.0/0", 0, 0,
+                    "Space the worms scan; /8 and /16 keep their IPv4 meaning inside it.", "", {}},
+                   {"allocated_blocks", ParamType::choice, "", "all", 0, 0,
+                    "The /8 blocks that held hosts: 'iana-2001' (124 /8s allocated by July 2001) "
+                    "or 'iana-2003' (by August 2003), from the IANA IPv4 registry; 'all' for "
+                    "every block of the prefix.",
+                    "IANA IPv4 address space registry [V]", {"all", "iana-2001", "iana-2003"}},
+               }});
+  t.push_back({"table", "population",
+               "A mix of hosts: how many, how they cluster in the address space, their OS, "
+               "services and locale. Hosts are never listed one by one.", "",
+               {
+                   {"name", ParamType::string, "", "", 0, 0, "Label of the population.", "", {}},
+                   {"count", ParamType::integer, "hosts", "", 1, 1e9, "Number of hosts.", "", {}},
+                   {"placement", ParamType::table, "", "{ per = \"/16\", mean_per_block = 35 }", 0, 0,
+                    "Hosts cluster in blocks of prefix length `per` (/8 to /30), `mean_per_block` "
+                    "on average; blocks are drawn uniformly from the allocated space.", "", {}},
+                   {"os", ParamType::mix, "", "", 0, 0, "Operating systems and service packs.", "",
+                    names_of(kOsNames)},
+                   {"services", ParamType::list, "", "", 0, 0, "Services every host runs.", "",
+                    service_names()},
+                   {"locale", ParamType::mix, "", "{ en = 1.0 }", 0, 0, "System locale.", "",
+                    names_of(kLocaleNames)},
+               }});
+  t.push_back({"table", "worm", "The worm released: a model from `wormsim models` and its keys.",
+               "", {{"model", ParamType::choice, "", "", 0, 0, "Which worm.", "", {"codered-v2"}}}});
+  return t;
+}
+
+std::vector<ModelInfo> make_builtin_models() {
+  std::vector<ModelInfo> m;
+  m.push_back(
+      {"worm", "codered-v2",
+       "Code Red v2 (19 July 2001): uniform random scanning of IPv4 on TCP 80, infects IIS 4/5 "
+       "with the Index Server .ida/.idq mappings (MS01-033); spreads on days 1-19 of the month "
+       "(host clock, UTC), memory-resident.",
+       "CERT CA-2001-23; Moore, Shannon, Brown, IMW 2002 (CAIDA); REFERENCE.md",
+       {
+           {"initial_infected", ParamType::integer, "hosts", "10", 1, 1e9,
+            "Hosts infected at the start, drawn uniformly from the vulnerable ones.", "[?]", {}},
+           {"probe_rate", ParamType::rate, "probes/s", "358/min", 1e-9, 1e9,
+            "Connection attempts per infected host (100 threads waiting on SYN time-outs), "
+            "modelled as a Poisson process.",
+            "Zou, Gong, Towsley, CCS 2002: 358/min [S/?]", {}},
+           {"exploit_delay", ParamType::duration, "", "500ms", 1e-6, 3600,
+            "From the probe that reaches a vulnerable server to the server running the worm: TCP "
+            "set-up and the ~4 kB request. Also the engine's lookahead.", "[?]", {}},
+           {"spread_until_day", ParamType::integer, "day of month", "20", 1, 32,
+            "Spreading stops at 00:00 UTC on this day of the month (then flood, then dormant).",
+            "CERT CA-2001-23 [V/S]", {}},
+       }});
+  m.push_back({"strategy", "uniform",
+               "Uniform random scanning over the scenario's prefix: the next relevant hit after a "
+               "geometric number of probes, at a uniformly chosen relevant address.",
+               "Staniford, Paxson, Weaver, USENIX Security 2002", {}});
+  return m;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+const std::vector<ModelInfo>& scenario_tables() {
+  static const std::vector<ModelInfo> tables = make_scenario_tables();
+  return tables;
+}
+
+const std::vector<ModelInfo>& builtin_models() {
+  static const std::vector<ModelInfo> models = make_builtin_models();
+  return models;
+}
+
+const ModelInfo* find_model(std::string_view kind, std::string_view name) {
+  for (const auto& m : builtin_models())
+    if (m.kind == kind && m.name == name) return &m;
+  return nullptr;
+}
+
+std::string model_names(std::string_view kind) {
+  std::string out;
+  for (const auto& m : builtin_models())
+    if (m.kind == kind) out += (out.empty() ? "" : ", ") + m.name;
+  return out;
+}
+
+std::optional<std::string> nearest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = 0;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (!best || d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  // A typo changes a few characters; a different word is not a suggestion.
+  if (best && best_distance <= std::max<std::size_t>(2, word.size() / 3)) return best;
+  return std::nullopt;
+}
+
+}  // namespace wormsim::models

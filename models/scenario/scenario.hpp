@@ -1,0 +1,71 @@
+// A scenario as the loader validated it: every value typed, in units, with defaults filled in.
+// The rest of models/ builds a simulation from this and never sees the file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/host/host_kinds.hpp"
+#include "sim/address_index.hpp"
+#include "sim/time.hpp"
+
+namespace wormsim::models {
+
+struct SimulationConfig {
+  std::string name;
+  /// Wall-clock start in seconds since 1970-01-01T00:00:00Z (worm calendars read this clock).
+  std::int64_t start_epoch_s = 0;
+  sim::SimTime duration = sim::SimTime::from_h(24);
+  std::uint64_t seed = 1;
+  sim::SimTime sample_every = sim::SimTime::from_min(1);
+  std::uint32_t partitions = 0;  ///< 0: derived from the scenario
+  std::uint32_t replications = 1;
+};
+
+struct AddressSpaceConfig {
+  sim::Prefix prefix{0, 0};
+  /// Name of the block list ("all", "iana-2001", "iana-2003") or "custom".
+  std::string allocated_name = "all";
+  /// The /8 blocks hosts may be placed in (intersected with the prefix).
+  std::vector<sim::Prefix> allocated;
+};
+
+template <typename T>
+using Mix = std::vector<std::pair<T, double>>;  ///< values with weights summing to 1
+
+struct PlacementConfig {
+  std::uint8_t block_length = 16;  ///< hosts cluster in blocks of this prefix length
+  double mean_per_block = 35;
+};
+
+struct PopulationConfig {
+  std::string name;
+  std::uint64_t count = 0;
+  PlacementConfig placement;
+  Mix<Os> os;
+  std::uint16_t services = 0;  ///< every host of the population runs these
+  Mix<Locale> locale;
+};
+
+struct WormConfig {
+  std::string model;
+  std::uint64_t initial_infected = 1;
+  double probe_rate_per_s = 0;
+  sim::SimTime exploit_delay;
+  /// Spreading runs while the host clock's day of month is below this (Code Red: 20).
+  int spread_until_day = 20;
+};
+
+struct Scenario {
+  std::string path;       ///< as given on the command line; never written to summary.json
+  std::string text_hash;  ///< FNV-1a 64 of the file's bytes, hex
+  SimulationConfig simulation;
+  AddressSpaceConfig address_space;
+  std::vector<PopulationConfig> populations;
+  WormConfig worm;
+};
+
+}  // namespace wormsim::models

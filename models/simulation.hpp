@@ -1,0 +1,24 @@
+// Runs one replication of a scenario end to end: draws its world, builds the outbreak model and
+// drives it with a scheduler. Replications are independent: each may run on its own thread.
+#pragma once
+
+#include <cstdint>
+
+#include "models/outbreak.hpp"
+#include "models/scenario/scenario.hpp"
+#include "sim/metrics.hpp"
+#include "sim/model.hpp"
+
+namespace wormsim::models {
+
+struct ReplicationRun {
+  ReplicationSummary summary;
+  sim::MetricTable curves;
+  std::uint32_t partitions = 0;
+  sim::RunStats stats;
+};
+
+ReplicationRun run_replication(const Scenario& scenario, std::uint64_t replication,
+                               const OutbreakOptions& options);
+
+}  // namespace wormsim::models
