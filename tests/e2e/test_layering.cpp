@@ -1,0 +1,56 @@
+// Layers depend downwards only (DESIGN.md, "Layers"): sim/ includes nothing from models/,
+// analysis/ or app/; models/ nothing from analysis/ or app/; analysis/ nothing from app/.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+std::vector<std::string> violations(const std::string& layer, const std::vector<std::string>& banned) {
+  std::vector<std::string> found;
+  const std::regex include(R"re(^\s*#\s*include\s*"([a-z_]+)/)re");
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(WORMSIM_SOURCE_DIR) / layer)) {
+    if (!entry.is_regular_file()) continue;
+    const auto ext = entry.path().extension();
+    if (ext != ".hpp" && ext != ".cpp" && ext != ".in") continue;
+    std::ifstream in(entry.path());
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      std::smatch m;
+      if (std::regex_search(line, m, include))
+        for (const auto& b : banned)
+          if (m[1] == b) found.push_back(entry.path().string() + ":" + std::to_string(n) + ": " + line);
+    }
+  }
+  return found;
+}
+}  // namespace
+
+TEST_CASE("layers: sim includes no higher layer", "[e2e]") {
+  const auto v = violations("sim", {"models", "analysis", "app", "scenarios"});
+  CAPTURE(v);
+  CHECK(v.empty());
+}
+
+TEST_CASE("layers: models includes neither analysis nor app", "[e2e]") {
+  const auto v = violations("models", {"analysis", "app"});
+  CAPTURE(v);
+  CHECK(v.empty());
+}
+
+TEST_CASE("layers: analysis does not include app", "[e2e]") {
+  const auto v = violations("analysis", {"app"});
+  CAPTURE(v);
+  CHECK(v.empty());
+}
+
+TEST_CASE("layers: the check sees includes (it is not vacuous)", "[e2e]") {
+  // sim/ files include sim/ headers; searching for them must find some.
+  CHECK_FALSE(violations("sim", {"sim"}).empty());
+}
