@@ -1,4 +1,4 @@
-// Unit tests of sim/event_queue: the 4-ary heap pops events in the engine's total order
+// Unit tests of sim/event_queue: the radix heap pops events in the engine's total order
 // (time, source partition, sequence), checked against std::sort and an ordered-set reference.
 #include <catch2/catch.hpp>
 
@@ -197,10 +197,11 @@ TEST_CASE("sim::EventQueue: replace_top equals a pop followed by a push", "[sim]
   }
   RandomStream choice(seed, 0, 2, Purpose::test);
   for (int i = 0; i < 2'000; ++i) {
-    Event e = maker.next();
-    // A third of the replacements go before everything pending, one third far after.
+    Event e = maker.next(with_replace.top().time.us);
+    // A third of the replacements tie with the current minimum (an event posted for "now"; the
+    // queue never takes one earlier than the last popped time), one third go far after.
     const std::uint64_t roll = variates::uniform_below(choice, 3);
-    if (roll == 0) e.time = with_replace.top().time - SimTime{1};
+    if (roll == 0) e.time = with_replace.top().time;
     if (roll == 1) e.time = with_replace.top().time + SimTime::from_h(1);
     with_replace.replace_top(e);
     with_pop_push.pop();
