@@ -5,6 +5,8 @@
 #include <charconv>
 #include <string>
 
+#include "sim/variates.hpp"
+
 namespace wormsim::sim {
 
 std::optional<std::uint32_t> parse_address(std::string_view text) {
@@ -91,6 +93,16 @@ std::pair<std::size_t, std::size_t> AddressIndex::range(Prefix block) const {
   const std::size_t hi =
       last == 0xFFFFFFFFu ? addresses_.size() : lower_bound(last + 1);
   return {lo, hi};
+}
+
+}  // namespace wormsim::sim
+
+namespace wormsim::sim {
+
+std::optional<std::size_t> AddressIndex::uniform_in(Prefix block, RandomStream& rng) const {
+  const auto [lo, hi] = range(block);
+  if (lo == hi) return std::nullopt;
+  return lo + static_cast<std::size_t>(variates::uniform_below(rng, hi - lo));
 }
 
 }  // namespace wormsim::sim

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/random.hpp"
+
 namespace wormsim::sim {
 
 /// An IPv4 prefix: `base` with its low (32 - length) bits zero.
@@ -66,6 +68,8 @@ class AddressIndex {
     const auto [lo, hi] = range(block);
     return hi - lo;
   }
+  /// A position drawn uniformly among the addresses inside `block` (one word), if it holds any.
+  std::optional<std::size_t> uniform_in(Prefix block, RandomStream& rng) const;
 
  private:
   std::vector<std::uint32_t> addresses_;

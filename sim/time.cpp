@@ -60,24 +60,26 @@ std::string format_duration(SimTime t) {
   std::string out;
   std::int64_t us = t.us;
   if (us < 0) {
-    out = "-";
+    out.push_back('-');
     us = -us;
   }
   const std::int64_t day = 86'400'000'000, hour = 3'600'000'000, minute = 60'000'000,
                      second = 1'000'000;
   auto emit = [&](std::int64_t unit, const char* name) {
     if (us >= unit) {
-      out += std::to_string(us / unit) + name;
+      out += std::to_string(us / unit);
+      out += name;
       us %= unit;
     }
   };
   emit(day, "d");
   emit(hour, "h");
   emit(minute, "m");
-  if (us >= second || (us > 0 && us % 1000 != 0 && us >= second)) emit(second, "s");
+  emit(second, "s");
   if (us > 0) {
-    if (us % 1000 == 0) out += std::to_string(us / 1000) + "ms";
-    else out += std::to_string(us) + "us";
+    const bool whole_ms = us % 1000 == 0;
+    out += std::to_string(whole_ms ? us / 1000 : us);
+    out += whole_ms ? "ms" : "us";
   }
   return out;
 }

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -12,7 +11,6 @@ namespace fs = std::filesystem;
 namespace {
 std::vector<std::string> violations(const std::string& layer, const std::vector<std::string>& banned) {
   std::vector<std::string> found;
-  const std::regex include(R"re(^\s*#\s*include\s*"([a-z_]+)/)re");
   for (const auto& entry : fs::recursive_directory_iterator(fs::path(WORMSIM_SOURCE_DIR) / layer)) {
     if (!entry.is_regular_file()) continue;
     const auto ext = entry.path().extension();
@@ -22,10 +20,16 @@ std::vector<std::string> violations(const std::string& layer, const std::vector<
     int n = 0;
     while (std::getline(in, line)) {
       ++n;
-      std::smatch m;
-      if (std::regex_search(line, m, include))
-        for (const auto& b : banned)
-          if (m[1] == b) found.push_back(entry.path().string() + ":" + std::to_string(n) + ": " + line);
+      // `#include "layer/...`: the folder before the first slash names the layer.
+      const auto hash = line.find_first_not_of(" \t");
+      if (hash == std::string::npos || line[hash] != '#') continue;
+      const auto quote = line.find('"', hash);
+      if (line.find("include", hash) == std::string::npos || quote == std::string::npos) continue;
+      const auto slash = line.find('/', quote);
+      if (slash == std::string::npos) continue;
+      const std::string layer_name = line.substr(quote + 1, slash - quote - 1);
+      for (const auto& b : banned)
+        if (layer_name == b) found.push_back(entry.path().string() + ":" + std::to_string(n) + ": " + line);
     }
   }
   return found;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -345,4 +346,29 @@ TEST_CASE("sim::AddressIndex: the extreme addresses are found and counted", "[si
   CHECK(without_top.lower_bound(0xFFFFFFFFu) == 2);
   CHECK(without_top.count(Prefix::of(0xFFFFFFFFu, 0)) == 2);
   CHECK(without_top.count(Prefix::of(0xFFFFFFFFu, 1)) == 0);
+}
+
+TEST_CASE("sim::AddressIndex: uniform_in draws every address of a block about equally often",
+          "[sim]") {
+  // Invariant: the draw stays inside the block and is uniform over its addresses. Six addresses
+  // in the block, 80,000 draws: each count is Binomial(80000, 1/6), sd = 105; 5 sd keeps the
+  // false-alarm rate per count below 1e-6.
+  std::vector<std::uint32_t> addresses = {0x0A000001, 0x0A000005, 0x0A0000FF, 0x0A000100,
+                                          0x0A000200, 0x0A00FFFF, 0x0A010000, 0x0B000000};
+  const wormsim::sim::AddressIndex index(addresses);
+  const wormsim::sim::Prefix block{0x0A000000, 16};  // holds the first six
+  wormsim::sim::RandomStream rng(99, 0, 0, wormsim::sim::Purpose::test);
+  std::vector<int> counts(index.size(), 0);
+  const int draws = 80'000;
+  for (int i = 0; i < draws; ++i) {
+    const auto pos = index.uniform_in(block, rng);
+    REQUIRE(pos.has_value());
+    REQUIRE(block.contains(index.address(*pos)));
+    ++counts[*pos];
+  }
+  for (std::size_t i = 0; i < 6; ++i) {
+    CAPTURE(i, counts[i]);
+    CHECK(std::abs(counts[i] - draws / 6) < 5 * std::sqrt(draws * (1.0 / 6) * (5.0 / 6)));
+  }
+  CHECK_FALSE(index.uniform_in(wormsim::sim::Prefix{0x0C000000, 8}, rng).has_value());
 }
