@@ -3,28 +3,42 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
-#include <unordered_map>
 
+#include "models/scanning/local_preference_scan.hpp"
+#include "models/scanning/sequential_scan.hpp"
 #include "models/scanning/uniform_scan.hpp"
 #include "models/worm/calendar.hpp"
+#include "models/worm/worm_catalog.hpp"
 #include "sim/variates.hpp"
 
 namespace wormsim::models {
 
 namespace {
 
-/// Code Red (v1, v2) infects IIS 4.0/5.0 that still has the Index Server .ida/.idq mappings.
-bool is_vulnerable_to_code_red(std::uint16_t services) {
-  return (services & (kIis4Index | kIis5Index)) != 0;
-}
+namespace var = sim::variates;
 
-/// k distinct positions in [0, n), ascending (Floyd's algorithm).
-std::vector<std::uint64_t> choose_distinct(std::uint64_t n, std::uint64_t k,
-                                           sim::RandomStream& rng) {
+enum Kind : std::uint16_t {
+  kScan = 1,         // tag: worm; subject: position; aux: scanning episode
+  kProbe = 2,        // per-probe mode; as kScan
+  kDeliver = 3,      // tag: worm | outcome bits; subject: target position; aux: source host
+  kInfect = 4,       // tag: worm; subject: position; aux: host episode (infection completes)
+  kStopScanning = 5, // tag: worm; subject: position; aux: scanning episode
+  kRebootStart = 6,  // subject: host; aux: host episode
+  kRebootEnd = 7,    // subject: host; aux: host episode
+  kWormReboot = 8,   // tag: worm; subject: position; aux: scanning episode (end of active period)
+};
+// Bits of a delivery's tag above the worm index: decided by the source at hit time.
+constexpr std::uint16_t kWormMask = 0x00FF;
+constexpr std::uint16_t kXpOffsets = 0x0100;  // Blaster run uses the XP offsets
+constexpr std::uint16_t kTftpOk = 0x0200;     // the victim's TFTP pull would complete
+
+constexpr std::uint64_t kNever = ~std::uint64_t{0};
+
+std::vector<std::uint64_t> choose_distinct(std::uint64_t n, std::uint64_t k, sim::RandomStream& rng) {
   std::vector<std::uint64_t> chosen;
   chosen.reserve(k);
   for (std::uint64_t j = n - k; j < n; ++j) {
-    const std::uint64_t t = sim::variates::uniform_below(rng, j + 1);
+    const std::uint64_t t = var::uniform_below(rng, j + 1);
     if (std::find(chosen.begin(), chosen.end(), t) == chosen.end()) chosen.push_back(t);
     else chosen.push_back(j);
   }
@@ -34,10 +48,98 @@ std::vector<std::uint64_t> choose_distinct(std::uint64_t n, std::uint64_t k,
 
 }  // namespace
 
-std::unique_ptr<ScanStrategy> make_strategy(const Scenario& scenario) {
-  if (scenario.worm.model == "codered-v2")
-    return std::make_unique<UniformScan>(scenario.address_space.prefix);
-  throw std::logic_error("no scanning strategy for worm model " + scenario.worm.model);
+/// Per-partition counters; combined in partition order at barriers.
+struct Outbreak::PartitionBooks {
+  struct PerWorm {
+    std::int64_t infected_now = 0, infected_total = 0, susceptible = 0, scanning = 0;
+    std::int64_t new_infections = 0;
+    double rate_sum = 0;  // probes/s of the hosts scanning now
+    double probes = 0;    // integral of rate_sum
+    sim::SimTime last_change{0};
+    std::vector<std::uint32_t> leave_live;  // positions to drop from the live set at the barrier
+
+    void account(sim::SimTime now, double delta_rate, std::int64_t delta_scanning) {
+      probes += rate_sum * (now - last_change).seconds();
+      last_change = now;
+      rate_sum += delta_rate;
+      scanning += delta_scanning;
+      if (scanning == 0) rate_sum = 0;  // no drift from adding and removing doubles
+    }
+  };
+  std::vector<PerWorm> worm;
+  std::int64_t down = 0, rpc_crashes = 0, iis_crashes = 0, reboots = 0, defaced = 0,
+               backdoored = 0, rpc_stopped = 0;
+};
+
+/// Host-level state shared by the worms.
+struct Outbreak::HostState {
+  std::vector<std::uint8_t> down;            // rebooting: probes reach nothing
+  std::vector<std::uint8_t> crash_pending;   // an RPC crash countdown is running
+  std::vector<std::uint16_t> episode;        // bumped at every reboot
+  std::vector<std::int64_t> iis_up_at;       // a crashed IIS answers again from this time (us)
+  std::vector<std::uint8_t> defaced, backdoor, rpc_stopped, ever_crashed;
+};
+
+struct Outbreak::Worm {
+  enum class Kind { codered_v2, codered_ii, blaster };
+  std::string model;
+  Kind kind = Kind::codered_v2;
+  std::uint16_t index = 0;
+  const WormConfig* config = nullptr;
+  std::unique_ptr<ScanStrategy> strategy;
+  ProbeClock clock;  // rate_per_s is the default; rate_of() gives the per-host rate
+  sim::SimTime exploit_delay;
+  int spread_until_day = 0;  // 0: no calendar
+  bool shrink_on_infection = false;
+  bool memory_resident = false;  // a reboot clears the infection
+  bool rescans_after_reboot = false;
+  sim::SimTime active_period{0}, active_period_zh{0};  // 0: scans until its calendar stops it
+  double rate_zh = 0;                                   // Code Red II on Chinese-locale hosts
+  double xp_offsets_probability = 0, tftp_success = 0;  // Blaster
+  sim::SimTime tftp_time{0}, reboot_after_crash{0};
+  sim::SimTime iis_down_for = sim::SimTime::from_min(30);
+
+  sim::AddressIndex relevant;
+  std::vector<std::uint32_t> host_of;  // position -> host id
+  sim::LiveIndex live;
+  std::vector<std::uint8_t> infectable;
+  std::vector<WormState> state;
+  std::vector<std::uint16_t> episode;
+  std::vector<std::uint8_t> scanning;
+  std::vector<std::uint8_t> xp_offsets;
+  std::vector<std::uint64_t> stream_position;
+  std::vector<double> hit_probability;
+  std::vector<sim::SimTime> scan_until;
+  std::vector<sim::SimTime> scan_started;
+  std::vector<ScannerState> scanner;
+  std::vector<std::uint64_t> infected_at;
+  std::vector<std::uint32_t> infected_by;      // host whose probe first infected it
+  std::vector<std::uint8_t> crashed_first;     // crashed by a wrong exploit before that
+  std::vector<std::uint32_t> pending_source;   // source of an infection awaiting its TFTP pull
+  std::uint64_t infectable_count = 0;
+  std::uint64_t initial_infected = 0;
+
+  std::size_t position_of(std::uint32_t address) const {
+    const auto p = relevant.find(address);
+    return p ? *p : host_of.size();
+  }
+};
+
+Outbreak::~Outbreak() = default;
+
+std::size_t Outbreak::worm_count() const { return worms_.size(); }
+
+std::optional<std::uint32_t> Outbreak::infected_by(std::size_t worm, std::size_t host) const {
+  const Worm& w = *worms_[worm];
+  const std::size_t pos = w.position_of(world_.hosts.address[host]);
+  if (pos >= w.host_of.size() || w.infected_at[pos] == kNever) return std::nullopt;
+  return w.infected_by[pos];
+}
+
+WormState Outbreak::state(std::size_t worm, std::size_t host) const {
+  const Worm& w = *worms_[worm];
+  const std::size_t pos = w.position_of(world_.hosts.address[host]);
+  return pos < w.host_of.size() ? w.state[pos] : WormState::immune;
 }
 
 Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replication,
@@ -47,225 +149,544 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       replication_(replication),
       options_(options),
       key_(sim::stream_key(scenario.simulation.seed, replication)),
-      clock_{scenario.worm.probe_rate_per_s},
-      strategy_(make_strategy(scenario)) {
+      hosts_(std::make_unique<HostState>()),
+      reboot_time_(sim::SimTime{0}) {
   const HostTable& hosts = world_.hosts;
   const std::size_t n = hosts.size();
-  state_.assign(n, HostState::immune);
-  stream_position_.assign(n, 0);
-  scanner_.assign(n, ScannerState{});
-  infected_at_.assign(n, kNever);
-  scan_until_.assign(n, sim::SimTime{0});
-  hit_probability_.assign(n, 0.0);
-  relevant_position_.assign(n, 0);
   host_partition_.resize(n);
   for (std::uint32_t h = 0; h < n; ++h) host_partition_[h] = world_.partition_of_host(h);
-  counters_.assign(world_.partitions, PartitionCounters{});
+  hosts_->down.assign(n, 0);
+  hosts_->crash_pending.assign(n, 0);
+  hosts_->episode.assign(n, 0);
+  hosts_->iis_up_at.assign(n, 0);
+  hosts_->defaced.assign(n, 0);
+  hosts_->backdoor.assign(n, 0);
+  hosts_->rpc_stopped.assign(n, 0);
+  hosts_->ever_crashed.assign(n, 0);
+  books_.assign(world_.partitions, PartitionBooks{});
+  for (auto& b : books_) b.worm.resize(scenario.worms.size());
 
-  std::vector<std::uint32_t> relevant_addresses;
-  for (std::uint32_t h = 0; h < n; ++h) {
-    if (!is_vulnerable_to_code_red(hosts.services[h])) continue;
-    state_[h] = HostState::susceptible;
-    ++counters_[world_.partition_of_host(h)].susceptible;
-    relevant_position_[h] = static_cast<std::uint32_t>(relevant_host_.size());
-    relevant_addresses.push_back(hosts.address[h]);
-    relevant_host_.push_back(h);
+  const sim::Prefix space = scenario.address_space.prefix;
+  lookahead_ = sim::SimTime::max();
+  for (std::size_t wi = 0; wi < scenario.worms.size(); ++wi) {
+    const WormConfig& c = scenario.worms[wi];
+    auto w = std::make_unique<Worm>();
+    w->model = c.model;
+    w->index = static_cast<std::uint16_t>(wi);
+    w->config = &c;
+    w->exploit_delay = c.duration("exploit_delay");
+    if (c.model == "codered-v2") {
+      w->kind = Worm::Kind::codered_v2;
+      w->strategy = std::make_unique<UniformScan>(space);
+      w->clock.rate_per_s = c.number("probe_rate");
+      w->spread_until_day = static_cast<int>(c.integer("spread_until_day"));
+      w->memory_resident = true;
+      // Infected hosts can leave the live set only if nothing in the scenario reboots hosts
+      // (a reboot would clear the worm and make them susceptible again).
+      w->shrink_on_infection = scenario.worms.size() == 1;
+    } else if (c.model == "codered-ii") {
+      w->kind = Worm::Kind::codered_ii;
+      w->strategy = std::make_unique<LocalPreferenceScan>(
+          space, std::array<double, 3>{c.number("same_slash8"), c.number("same_slash16"),
+                                       1.0 - c.number("same_slash8") - c.number("same_slash16")});
+      w->clock.rate_per_s = c.number("probe_rate_per_thread") * static_cast<double>(c.integer("threads"));
+      w->active_period = c.duration("active_period");
+      w->active_period_zh = c.duration("active_period_zh");
+      w->rate_zh = c.number("probe_rate_per_thread") * static_cast<double>(c.integer("threads_zh"));
+      w->iis_down_for = c.duration("iis_down_for");
+      w->shrink_on_infection = true;  // persistent: a probe never changes an infected host
+    } else if (c.model == "blaster") {
+      w->kind = Worm::Kind::blaster;
+      w->strategy = std::make_unique<SequentialScan>(space, c.number("random_start"));
+      w->clock.batch_size = static_cast<std::uint32_t>(c.integer("batch_size"));
+      w->clock.batch_interval = c.duration("batch_interval");
+      w->xp_offsets_probability = c.number("xp_offsets");
+      w->tftp_success = c.number("tftp_success");
+      w->tftp_time = c.duration("tftp_time");
+      w->reboot_after_crash = c.duration("reboot_after_crash");
+      w->rescans_after_reboot = true;  // msblast.exe starts again from the Run key
+      // Infected hosts stay live: a probe with the wrong offsets still crashes them.
+    } else {
+      throw std::logic_error("no behaviour for worm model " + c.model);
+    }
+    lookahead_ = std::min(lookahead_, w->exploit_delay);
+    // How long a reboot keeps a host down: the first worm that says (they describe one world).
+    if (c.params.count("reboot_time") && reboot_time_ == sim::SimTime{0})
+      reboot_time_ = c.duration("reboot_time");
+
+    std::vector<std::uint32_t> addresses;
+    for (std::uint32_t h = 0; h < n; ++h) {
+      if (!is_relevant(c.model, hosts.os[h], hosts.services[h])) continue;
+      addresses.push_back(hosts.address[h]);
+      w->host_of.push_back(h);
+      const bool inf = is_infectable(c.model, hosts.os[h], hosts.services[h]);
+      w->infectable.push_back(inf ? 1 : 0);
+      w->infectable_count += inf;
+    }
+    const std::size_t m = w->host_of.size();
+    w->relevant = sim::AddressIndex(std::move(addresses));
+    w->live = sim::LiveIndex(w->relevant);
+    w->state.assign(m, WormState::susceptible);
+    for (std::size_t j = 0; j < m; ++j)
+      if (!w->infectable[j]) w->state[j] = WormState::immune;
+    w->episode.assign(m, 0);
+    w->scanning.assign(m, 0);
+    w->xp_offsets.assign(m, 0);
+    w->stream_position.assign(m, 0);
+    w->hit_probability.assign(m, 0.0);
+    w->scan_until.assign(m, sim::SimTime{0});
+    w->scan_started.assign(m, sim::SimTime{0});
+    w->scanner.assign(m, ScannerState{});
+    w->infected_at.assign(m, kNever);
+    w->infected_by.assign(m, 0);
+    w->crashed_first.assign(m, 0);
+    w->pending_source.assign(m, 0);
+    for (std::size_t j = 0; j < m; ++j)
+      if (w->infectable[j]) ++books_[host_partition_[w->host_of[j]]].worm[wi].susceptible;
+
+    // The initially infected: distinct infectable hosts drawn uniformly.
+    std::vector<std::uint32_t> infectable_positions;
+    for (std::uint32_t j = 0; j < m; ++j)
+      if (w->infectable[j]) infectable_positions.push_back(j);
+    sim::RandomStream seeding(key_, wi, sim::Purpose::seeding);
+    const std::uint64_t k = std::min<std::uint64_t>(c.initial_infected, infectable_positions.size());
+    for (std::uint64_t pick : choose_distinct(infectable_positions.size(), k, seeding)) {
+      const std::uint32_t pos = infectable_positions[pick];
+      auto& b = books_[host_partition_[w->host_of[pos]]].worm[wi];
+      w->state[pos] = WormState::infected;
+      w->infected_at[pos] = 0;
+      w->infected_by[pos] = w->host_of[pos];
+      --b.susceptible;
+      ++b.infected_now;
+      ++b.infected_total;
+      if (w->shrink_on_infection) w->live.remove(pos);
+      if (w->kind == Worm::Kind::codered_ii) hosts_->backdoor[w->host_of[pos]] = 1;
+    }
+    w->initial_infected = k;
+    worms_.push_back(std::move(w));
   }
-  relevant_ = sim::AddressIndex(std::move(relevant_addresses));
-  live_ = sim::LiveIndex(relevant_);
 
-  // The initially infected: distinct vulnerable hosts drawn uniformly.
-  sim::RandomStream seeding(key_, 0, sim::Purpose::seeding);
-  const std::uint64_t k = std::min<std::uint64_t>(scenario.worm.initial_infected, relevant_host_.size());
-  for (std::uint64_t pos : choose_distinct(relevant_host_.size(), k, seeding)) {
-    const std::uint32_t h = relevant_host_[pos];
-    PartitionCounters& c = counters_[world_.partition_of_host(h)];
-    state_[h] = HostState::infected;
-    infected_at_[h] = 0;
-    --c.susceptible;
-    ++c.infected_now;
-    ++c.infected_total;
-    scan_until_[h] = spread_end(sim::SimTime{0});
-    live_.remove(pos);
+  // Curves: per worm (suffixed with the model when several are released), then host outcomes.
+  const bool several = worms_.size() > 1;
+  for (const auto& w : worms_) {
+    const std::string suffix = several ? "." + w->model : "";
+    metric_ids_.push_back(curves_.declare({"susceptible" + suffix, "hosts", "infectable hosts not infected"}));
+    metric_ids_.push_back(curves_.declare({"infected_now" + suffix, "hosts", "hosts infected and not cleared"}));
+    metric_ids_.push_back(curves_.declare({"infected_total" + suffix, "hosts", "distinct hosts ever infected"}));
+    metric_ids_.push_back(curves_.declare({"scanning" + suffix, "hosts", "infected hosts scanning"}));
+    metric_ids_.push_back(curves_.declare({"new_infections" + suffix, "hosts", "infections since the previous sample"}));
+    metric_ids_.push_back(curves_.declare({"probes_sent" + suffix, "probes", "connection attempts since the start"}));
   }
-  initial_infected_ = k;
-
-  m_susceptible_ = curves_.declare({"susceptible", "hosts", "vulnerable hosts not infected"});
-  m_infected_now_ = curves_.declare({"infected_now", "hosts", "hosts infected and not cleared"});
-  m_infected_total_ = curves_.declare({"infected_total", "hosts", "distinct hosts ever infected"});
-  m_scanning_ = curves_.declare({"scanning", "hosts", "infected hosts scanning at the sample"});
-  m_new_ = curves_.declare(
-      {"new_infections", "hosts", "infections since the previous sample"});
-  m_probes_ = curves_.declare(
-      {"probes_sent", "probes", "connection attempts sent since the start (rate x scanning time)"});
+  for (const char* name : {"hosts_down", "rpc_crashes", "iis_crashes", "reboots", "defaced",
+                           "backdoored", "rpc_stopped"})
+    metric_ids_.push_back(curves_.declare({name, "hosts", ""}));
 }
 
-sim::SimTime Outbreak::spread_end(sim::SimTime infected) const {
-  const std::int64_t epoch_s = scenario_.simulation.start_epoch_s + infected.us / 1'000'000;
-  const std::int64_t end_s = spread_end_epoch_s(epoch_s, scenario_.worm.spread_until_day);
-  if (end_s <= epoch_s) return infected;
-  return sim::SimTime::from_s(end_s - scenario_.simulation.start_epoch_s);
+Outbreak::PartitionBooks& Outbreak::books(sim::Context& ctx) { return books_[ctx.partition()]; }
+
+sim::RandomStream Outbreak::scan_stream(const Worm& w, std::uint32_t pos) const {
+  // One scan stream per (host, worm): the worm index is folded into the purpose's entity.
+  const std::uint64_t entity = world_.hosts.entity(w.host_of[pos]) ^ (std::uint64_t{w.index} << 48);
+  return sim::RandomStream(key_, entity, sim::Purpose::scan, w.stream_position[pos]);
 }
 
-sim::RandomStream Outbreak::scan_stream(std::uint32_t host) const {
-  return sim::RandomStream(key_, world_.hosts.entity(host), sim::Purpose::scan,
-                           stream_position_[host]);
-}
-
-void Outbreak::account_scanning(PartitionCounters& c, sim::SimTime now, std::int64_t delta) {
-  c.scanning_host_us += c.scanning * (now - c.last_change).us;
-  c.last_change = now;
-  c.scanning += delta;
+double Outbreak::rate_of(const Worm& w, std::uint32_t host) const {
+  if (w.kind == Worm::Kind::codered_ii && world_.hosts.locale[host] == Locale::zh)
+    return w.rate_zh;
+  return w.clock.is_poisson() ? w.clock.rate_per_s : w.clock.mean_rate_per_s();
 }
 
 void Outbreak::start(sim::Context& ctx) {
-  for (std::uint32_t h = 0; h < world_.hosts.size(); ++h)
-    if (state_[h] == HostState::infected && host_partition_[h] == ctx.partition())
-      start_scanning(h, ctx);
+  for (auto& wp : worms_) {
+    Worm& w = *wp;
+    for (std::uint32_t pos = 0; pos < w.host_of.size(); ++pos)
+      if (w.state[pos] == WormState::infected && host_partition_[w.host_of[pos]] == ctx.partition())
+        start_scanning(w, pos, ctx);
+  }
 }
 
-void Outbreak::start_scanning(std::uint32_t host, sim::Context& ctx) {
-  if (scan_until_[host] <= ctx.now()) return;
-  account_scanning(counters_[ctx.partition()], ctx.now(), +1);
-  sim::RandomStream rng = scan_stream(host);
-  const double p = options_.per_probe
+void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
+  const std::uint32_t host = w.host_of[pos];
+  const sim::SimTime now = ctx.now();
+  sim::SimTime until = sim::SimTime::max();
+  if (w.spread_until_day > 0) {
+    const std::int64_t epoch_s = scenario_.simulation.start_epoch_s + now.us / 1'000'000;
+    const std::int64_t end_s = spread_end_epoch_s(epoch_s, w.spread_until_day);
+    until = end_s <= epoch_s ? now : sim::SimTime::from_s(end_s - scenario_.simulation.start_epoch_s);
+  }
+  bool reboot_at_end = false;
+  if (w.active_period.us > 0) {
+    const sim::SimTime active =
+        world_.hosts.locale[host] == Locale::zh ? w.active_period_zh : w.active_period;
+    if (now + active < until) {
+      until = now + active;
+      reboot_at_end = true;
+    }
+  }
+  w.scan_until[pos] = until;
+  if (until <= now) return;
+  ++w.episode[pos];
+  w.scanning[pos] = 1;
+  w.scan_started[pos] = now;
+  books(ctx).worm[w.index].account(now, rate_of(w, host), +1);
+  if (until != sim::SimTime::max())
+    ctx.post_local(until, reboot_at_end ? kWormReboot : kStopScanning, w.index, pos, w.episode[pos]);
+  sim::RandomStream rng = scan_stream(w, pos);
+  if (w.strategy->is_sequential()) {
+    w.scanner[pos].probes = 0;
+    w.strategy->begin(world_.hosts.address[host], w.scanner[pos], rng);
+    if (w.kind == Worm::Kind::blaster)
+      w.xp_offsets[pos] = var::bernoulli(rng, w.xp_offsets_probability) ? 1 : 0;
+  }
+  const double p = options_.per_probe || w.strategy->is_sequential()
                        ? 1.0
-                       : strategy_->hit_probability(world_.hosts.address[host], live_);
-  schedule_next(host, p, rng, ctx);
+                       : w.strategy->hit_probability(world_.hosts.address[host], w.live);
+  schedule_next(w, pos, p, rng, ctx);
 }
 
-// Fast mode: the host's relevant hits are a Poisson process of rate rate * p, p the probability
-// that a probe lands on a live relevant address; per-probe mode: p = 1, every probe is an event.
-void Outbreak::schedule_next(std::uint32_t host, double p, sim::RandomStream& rng,
+// Memoryless strategies: the host's relevant hits are a Poisson process of rate rate * p.
+// Sequential strategies: the next hit is the next live relevant address in scan order, at the
+// time its probe leaves. Per-probe mode: every probe is an event.
+void Outbreak::schedule_next(Worm& w, std::uint32_t pos, double p, sim::RandomStream& rng,
                              sim::Context& ctx) {
-  hit_probability_[host] = p;
-  const sim::SimTime until = scan_until_[host];
+  const std::uint32_t host = w.host_of[pos];
+  w.hit_probability[pos] = p;
   sim::SimTime at = sim::SimTime::max();
-  if (p > 0) at = ctx.now() + clock_.until_success(p, rng);
-  stream_position_[host] = rng.position();
-  if (at >= until) {
-    ctx.post_local(until, kStopScanning, 0, host, 0);
+  if (w.strategy->is_sequential()) {
+    ScannerState& st = w.scanner[pos];
+    std::uint64_t probes = 1;
+    if (!options_.per_probe) {
+      const OrderedHit hit = w.strategy->next_in_order(world_.hosts.address[host], st, w.live);
+      probes = hit.target == OrderedHit::kNone ? 0 : hit.probes;
+    }
+    if (probes > 0) {
+      if (w.clock.is_poisson())
+        at = ctx.now() + w.clock.after_probes(probes, rng);
+      else
+        at = w.scan_started[pos] + w.clock.batch_time(st.probes + probes - 1);
+    }
+  } else if (p > 0) {
+    const ProbeClock clock{rate_of(w, host), 0, {}};
+    at = ctx.now() + (options_.per_probe ? clock.after_probes(1, rng) : clock.until_success(p, rng));
+  }
+  w.stream_position[pos] = rng.position();
+  if (at >= w.scan_until[pos]) return;  // the stop event ends the scanning
+  ctx.post_local(at, options_.per_probe ? kProbe : kScan, w.index, pos, w.episode[pos]);
+}
+
+void Outbreak::stop_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
+  if (!w.scanning[pos]) return;
+  w.scanning[pos] = 0;
+  ++w.episode[pos];
+  books(ctx).worm[w.index].account(ctx.now(), -rate_of(w, w.host_of[pos]), -1);
+}
+
+void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos,
+                       sim::RandomStream& rng, sim::Context& ctx) {
+  std::uint16_t tag = w.index;
+  if (w.kind == Worm::Kind::blaster) {
+    // Decided by the attacker's run and its TFTP server: drawn from the source's stream.
+    if (w.xp_offsets[source_pos]) tag |= kXpOffsets;
+    if (var::bernoulli(rng, w.tftp_success)) tag |= kTftpOk;
+  }
+  const std::uint32_t target = w.host_of[target_pos];
+  ctx.post(host_partition_[target], ctx.now() + w.exploit_delay, kDeliver, tag,
+           static_cast<std::uint32_t>(target_pos), w.host_of[source_pos]);
+}
+
+void Outbreak::on_scan(Worm& w, const sim::Event& e, sim::Context& ctx) {
+  const std::uint32_t pos = e.subject;
+  const std::uint32_t address = world_.hosts.address[w.host_of[pos]];
+  sim::RandomStream rng = scan_stream(w, pos);
+  if (w.strategy->is_sequential()) {
+    const OrderedHit hit = w.strategy->next_in_order(address, w.scanner[pos], w.live);
+    if (hit.target != OrderedHit::kNone) {
+      w.strategy->advance(w.scanner[pos], hit.probes);
+      deliver(w, pos, hit.target, rng, ctx);
+    }
+    schedule_next(w, pos, 1.0, rng, ctx);
     return;
   }
-  ctx.post_local(at, options_.per_probe ? kProbe : kScan, 0, host, 0);
+  // The pending hit was drawn with probability p_then; the live set may have shrunk since (it
+  // only shrinks). Thinning: keep the hit with probability p_now / p_then, then draw its target
+  // among the live addresses: exactly a Poisson process of rate rate * p_now.
+  const double p_then = w.hit_probability[pos];
+  const double p_now = w.strategy->hit_probability(address, w.live);
+  const bool kept = p_now >= p_then || var::uniform01(rng) * p_then < p_now;
+  if (kept && p_now > 0) deliver(w, pos, w.strategy->draw_target(address, w.live, rng), rng, ctx);
+  schedule_next(w, pos, p_now, rng, ctx);
 }
 
-void Outbreak::deliver(std::uint32_t target, std::uint32_t source, sim::Context& ctx) {
-  ctx.post(host_partition_[target], ctx.now() + scenario_.worm.exploit_delay, kDeliver, 0, target,
-           source);
+void Outbreak::on_probe(Worm& w, const sim::Event& e, sim::Context& ctx) {
+  const std::uint32_t pos = e.subject;
+  sim::RandomStream rng = scan_stream(w, pos);
+  const std::uint32_t address =
+      w.strategy->next_probe(world_.hosts.address[w.host_of[pos]], w.scanner[pos], rng);
+  if (const auto target = w.relevant.find(address)) deliver(w, pos, *target, rng, ctx);
+  schedule_next(w, pos, 1.0, rng, ctx);
 }
 
-void Outbreak::infect(std::uint32_t host, sim::Context& ctx) {
-  PartitionCounters& c = counters_[ctx.partition()];
-  state_[host] = HostState::infected;
-  infected_at_[host] = static_cast<std::uint64_t>(ctx.now().us);
-  --c.susceptible;
-  ++c.infected_now;
-  ++c.infected_total;
-  ++c.new_infections;
-  c.left_relevant.push_back(relevant_position_[host]);
-  scan_until_[host] = spread_end(ctx.now());
-  start_scanning(host, ctx);
+void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
+  const std::uint32_t pos = e.subject;
+  const std::uint32_t host = w.host_of[pos];
+  HostState& hs = *hosts_;
+  if (hs.down[host]) return;  // rebooting: nothing answers
+  const HostTable& hosts = world_.hosts;
+  const Os os = hosts.os[host];
+  auto& b = books(ctx);
+  if (w.kind == Worm::Kind::codered_v2 || w.kind == Worm::Kind::codered_ii) {
+    if (hs.iis_up_at[host] > ctx.now().us) return;  // IIS is down
+    const bool redirect_crash = w.kind == Worm::Kind::codered_v2
+                                    ? (hosts.services[host] & kIis4Redirect) != 0
+                                    : is_nt4(os);
+    if (redirect_crash && !w.infectable[pos]) {
+      // IIS 4.0 with URL redirection (Code Red) or IIS on NT 4.0 (Code Red II) crashes.
+      hs.iis_up_at[host] = (ctx.now() + w.iis_down_for).us;
+      ++b.iis_crashes;
+      return;
+    }
+    if (w.state[pos] == WormState::susceptible) infect(w, pos, e.aux, ctx);
+    return;
+  }
+  if (w.kind == Worm::Kind::blaster) {
+    if (hs.rpc_stopped[host]) return;
+    if (os == Os::win2003) {
+      // Server 2003 detects the overflow and stops RPC without being infected.
+      hs.rpc_stopped[host] = 1;
+      ++b.rpc_stopped;
+      b.worm[w.index].leave_live.push_back(pos);
+      return;
+    }
+    const bool xp_offsets = (e.tag & kXpOffsets) != 0;
+    const bool right_offsets = (is_xp(os) && xp_offsets) || (is_win2000(os) && !xp_offsets);
+    if (!right_offsets) {  // NT 4.0, or the wrong guess: the RPC service crashes
+      crash_rpc(host, w, ctx);
+      return;
+    }
+    if (w.state[pos] != WormState::susceptible || hosts.antivirus[host]) return;
+    if ((e.tag & kTftpOk) == 0) return;  // the shell ran but msblast.exe never arrived
+    // The infection completes when the TFTP pull does, if the host has not rebooted since.
+    w.pending_source[pos] = e.aux;
+    ctx.post_local(ctx.now() + w.tftp_time, kInfect, w.index, pos,
+                   hs.episode[host]);
+  }
+}
+
+void Outbreak::crash_rpc(std::uint32_t host, const Worm& w, sim::Context& ctx) {
+  HostState& hs = *hosts_;
+  auto& b = books(ctx);
+  ++b.rpc_crashes;
+  hs.ever_crashed[host] = 1;
+  if (hs.crash_pending[host]) return;
+  hs.crash_pending[host] = 1;
+  ctx.post_local(ctx.now() + w.reboot_after_crash, kRebootStart, 0, host,
+                 hs.episode[host]);
+}
+
+void Outbreak::infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Context& ctx) {
+  const std::uint32_t host = w.host_of[pos];
+  auto& b = books(ctx);
+  auto& bw = b.worm[w.index];
+  HostState& hs = *hosts_;
+  w.state[pos] = WormState::infected;
+  if (w.infected_at[pos] == kNever) {
+    w.infected_at[pos] = static_cast<std::uint64_t>(ctx.now().us);
+    w.infected_by[pos] = source;
+    w.crashed_first[pos] = hs.ever_crashed[host];
+    ++bw.infected_total;
+  }
+  --bw.susceptible;
+  ++bw.infected_now;
+  ++bw.new_infections;
+  if (w.shrink_on_infection) bw.leave_live.push_back(pos);
+  if (w.kind == Worm::Kind::codered_v2 && world_.hosts.locale[host] == Locale::en && !hs.defaced[host]) {
+    hs.defaced[host] = 1;  // "Hacked By Chinese!"
+    ++b.defaced;
+  }
+  if (w.kind == Worm::Kind::codered_ii && !hs.backdoor[host]) {
+    hs.backdoor[host] = 1;  // root.exe in the scripts folders, explorer.exe trojan
+    ++b.backdoored;
+  }
+  start_scanning(w, pos, ctx);
+}
+
+void Outbreak::on_reboot_start(std::uint32_t host, sim::Context& ctx) {
+  HostState& hs = *hosts_;
+  if (hs.down[host]) return;
+  hs.down[host] = 1;
+  hs.crash_pending[host] = 0;
+  ++hs.episode[host];
+  auto& b = books(ctx);
+  ++b.down;
+  ++b.reboots;
+  // Every worm stops scanning; memory-resident ones are gone from the host.
+  for (auto& wp : worms_) {
+    Worm& w = *wp;
+    const std::size_t pos = w.position_of(world_.hosts.address[host]);
+    if (pos >= w.host_of.size()) continue;
+    const auto p = static_cast<std::uint32_t>(pos);
+    stop_scanning(w, p, ctx);
+    if (w.memory_resident && w.state[p] == WormState::infected) {
+      w.state[p] = WormState::susceptible;
+      --b.worm[w.index].infected_now;
+      ++b.worm[w.index].susceptible;
+    }
+  }
+  ctx.post_local(ctx.now() + reboot_time_, kRebootEnd, 0, host, hs.episode[host]);
+}
+
+void Outbreak::on_reboot_end(std::uint32_t host, sim::Context& ctx) {
+  HostState& hs = *hosts_;
+  hs.down[host] = 0;
+  --books(ctx).down;
+  for (auto& wp : worms_) {
+    Worm& w = *wp;
+    if (!w.rescans_after_reboot) continue;
+    const std::size_t pos = w.position_of(world_.hosts.address[host]);
+    if (pos < w.host_of.size() && w.state[pos] == WormState::infected)
+      start_scanning(w, static_cast<std::uint32_t>(pos), ctx);
+  }
 }
 
 void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
   switch (e.kind) {
-    case kScan: {
-      // The pending hit was drawn with probability p_then; the live set may have shrunk since
-      // (it only shrinks). Thinning: keep the hit with probability p_now / p_then, then draw
-      // its target among the live addresses — exactly a Poisson process of rate rate * p_now.
-      const std::uint32_t source = e.subject;
-      const std::uint32_t address = world_.hosts.address[source];
-      sim::RandomStream rng = scan_stream(source);
-      const double p_then = hit_probability_[source];
-      const double p_now = strategy_->hit_probability(address, live_);
-      const bool kept = p_now >= p_then || sim::variates::uniform01(rng) * p_then < p_now;
-      if (kept && p_now > 0)
-        deliver(relevant_host_[strategy_->draw_target(address, live_, rng)], source, ctx);
-      schedule_next(source, p_now, rng, ctx);
-      break;
-    }
+    case kScan:
     case kProbe: {
-      sim::RandomStream rng = scan_stream(e.subject);
-      const std::uint32_t address =
-          strategy_->next_probe(world_.hosts.address[e.subject], scanner_[e.subject], rng);
-      if (const auto pos = relevant_.find(address)) deliver(relevant_host_[*pos], e.subject, ctx);
-      schedule_next(e.subject, 1.0, rng, ctx);
-      break;
+      Worm& w = *worms_[e.tag & kWormMask];
+      if (e.aux != w.episode[e.subject] || !w.scanning[e.subject]) return;  // stopped since
+      if (e.kind == kScan) on_scan(w, e, ctx);
+      else on_probe(w, e, ctx);
+      return;
     }
     case kDeliver:
-      if (state_[e.subject] == HostState::susceptible) infect(e.subject, ctx);
-      break;
-    case kStopScanning:
-      account_scanning(counters_[ctx.partition()], ctx.now(), -1);
-      break;
+      on_deliver(*worms_[e.tag & kWormMask], e, ctx);
+      return;
+    case kInfect: {
+      Worm& w = *worms_[e.tag & kWormMask];
+      const std::uint32_t host = w.host_of[e.subject];
+      if (e.aux == hosts_->episode[host] && !hosts_->down[host] &&
+          w.state[e.subject] == WormState::susceptible)
+        infect(w, e.subject, w.pending_source[e.subject], ctx);
+      return;
+    }
+    case kStopScanning: {
+      Worm& w = *worms_[e.tag & kWormMask];
+      if (e.aux == w.episode[e.subject]) stop_scanning(w, e.subject, ctx);
+      return;
+    }
+    case kWormReboot: {
+      Worm& w = *worms_[e.tag & kWormMask];
+      if (e.aux == w.episode[e.subject]) on_reboot_start(w.host_of[e.subject], ctx);
+      return;
+    }
+    case kRebootStart:
+      if (e.aux == hosts_->episode[e.subject]) on_reboot_start(e.subject, ctx);
+      return;
+    case kRebootEnd:
+      if (e.aux == hosts_->episode[e.subject]) on_reboot_end(e.subject, ctx);
+      return;
     default:
       throw std::logic_error("Outbreak: unknown event kind " + std::to_string(e.kind));
   }
 }
 
 void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
-  std::int64_t susceptible = 0, infected_now = 0, infected_total = 0, scanning = 0, fresh = 0,
-               scanning_us = 0;
-  for (PartitionCounters& c : counters_) {
-    account_scanning(c, t, 0);
-    susceptible += c.susceptible;
-    infected_now += c.infected_now;
-    infected_total += c.infected_total;
-    scanning += c.scanning;
-    fresh += c.new_infections;
-    scanning_us += c.scanning_host_us;
-    c.new_infections = 0;
-    for (std::uint32_t pos : c.left_relevant) live_.remove(pos);
-    c.left_relevant.clear();
-  }
   curves_.begin_sample(t);
-  curves_.set(m_susceptible_, static_cast<double>(susceptible));
-  curves_.set(m_infected_now_, static_cast<double>(infected_now));
-  curves_.set(m_infected_total_, static_cast<double>(infected_total));
-  curves_.set(m_scanning_, static_cast<double>(scanning));
-  curves_.set(m_new_, static_cast<double>(fresh));
-  curves_.set(m_probes_, std::round(clock_.rate_per_s * static_cast<double>(scanning_us) * 1e-6));
+  std::size_t m = 0;
+  for (auto& wp : worms_) {
+    Worm& w = *wp;
+    std::int64_t sus = 0, now = 0, total = 0, scanning = 0, fresh = 0;
+    double probes = 0;
+    for (PartitionBooks& pb : books_) {
+      auto& b = pb.worm[w.index];
+      b.account(t, 0, 0);
+      sus += b.susceptible;
+      now += b.infected_now;
+      total += b.infected_total;
+      scanning += b.scanning;
+      fresh += b.new_infections;
+      probes += b.probes;
+      b.new_infections = 0;
+      for (std::uint32_t pos : b.leave_live) w.live.remove(pos);
+      b.leave_live.clear();
+    }
+    curves_.set(metric_ids_[m++], static_cast<double>(sus));
+    curves_.set(metric_ids_[m++], static_cast<double>(now));
+    curves_.set(metric_ids_[m++], static_cast<double>(total));
+    curves_.set(metric_ids_[m++], static_cast<double>(scanning));
+    curves_.set(metric_ids_[m++], static_cast<double>(fresh));
+    curves_.set(metric_ids_[m++], std::round(probes));
+  }
+  std::int64_t totals[7] = {};
+  for (const PartitionBooks& b : books_) {
+    totals[0] += b.down;
+    totals[1] += b.rpc_crashes;
+    totals[2] += b.iis_crashes;
+    totals[3] += b.reboots;
+    totals[4] += b.defaced;
+    totals[5] += b.backdoored;
+    totals[6] += b.rpc_stopped;
+  }
+  for (std::int64_t v : totals) curves_.set(metric_ids_[m++], static_cast<double>(v));
 }
 
 ReplicationSummary Outbreak::summarize(std::uint64_t events) const {
   ReplicationSummary s;
   s.replication = replication_;
   s.hosts = world_.hosts.size();
-  s.vulnerable = relevant_host_.size();
-  s.initial_infected = initial_infected_;
   s.events = events;
-  std::vector<std::uint64_t> times;
-  for (std::size_t h = 0; h < state_.size(); ++h) {
-    if (infected_at_[h] != kNever) times.push_back(infected_at_[h]);
-    if (state_[h] == HostState::infected) ++s.infected_now;
-    if (state_[h] == HostState::susceptible) ++s.susceptible;
-  }
-  s.infected_total = times.size();
-  std::sort(times.begin(), times.end());
-  const double fractions[3] = {0.1, 0.5, 0.9};
-  for (int i = 0; i < 3; ++i) {
-    const auto needed = static_cast<std::uint64_t>(
-        std::max(1.0, std::ceil(fractions[i] * static_cast<double>(s.vulnerable) - 1e-9)));
-    if (s.vulnerable > 0 && times.size() >= needed)
-      s.time_to_fraction_s[static_cast<std::size_t>(i)] = static_cast<double>(times[needed - 1]) * 1e-6;
-  }
-  // Peak of new infections in one-minute bins since the start (seeded hosts excluded).
-  std::uint64_t best = 0, best_bin = 0, run = 0, bin = 0;
-  for (std::uint64_t t : times) {
-    if (t == 0) continue;
-    const std::uint64_t b = t / 60'000'000;
-    if (b != bin) {
-      bin = b;
-      run = 0;
+  for (const auto& wp : worms_) {
+    const Worm& w = *wp;
+    WormSummary ws;
+    ws.model = w.model;
+    ws.vulnerable = w.infectable_count;
+    ws.initial_infected = w.initial_infected;
+    std::vector<std::uint64_t> times;
+    for (std::size_t j = 0; j < w.host_of.size(); ++j) {
+      if (w.infected_at[j] != kNever) times.push_back(w.infected_at[j]);
+      if (w.state[j] == WormState::infected) ++ws.infected_now;
+      if (w.state[j] == WormState::susceptible) ++ws.susceptible;
     }
-    if (++run > best) {
-      best = run;
-      best_bin = bin;
+    ws.infected_total = times.size();
+    std::sort(times.begin(), times.end());
+    const double fractions[3] = {0.1, 0.5, 0.9};
+    for (std::size_t i = 0; i < 3; ++i) {
+      const auto needed = static_cast<std::uint64_t>(
+          std::max(1.0, std::ceil(fractions[i] * static_cast<double>(ws.vulnerable) - 1e-9)));
+      if (ws.vulnerable > 0 && times.size() >= needed)
+        ws.time_to_fraction_s[i] = static_cast<double>(times[needed - 1]) * 1e-6;
     }
+    // Peak of new infections in one-minute bins since the start (seeded hosts excluded).
+    std::uint64_t best = 0, best_bin = 0, run = 0, bin = 0;
+    for (std::uint64_t t : times) {
+      if (t == 0) continue;
+      const std::uint64_t b = t / 60'000'000;
+      if (b != bin) {
+        bin = b;
+        run = 0;
+      }
+      if (++run > best) {
+        best = run;
+        best_bin = bin;
+      }
+    }
+    ws.peak_infections_per_minute = best;
+    ws.peak_minute_start_s = static_cast<double>(best_bin) * 60.0;
+    for (std::size_t j = 0; j < w.host_of.size(); ++j) {
+      if (w.infected_at[j] == kNever) continue;
+      if (hosts_->ever_crashed[w.host_of[j]]) ++s.infected_ever_crashed;
+      if (w.crashed_first[j]) ++s.crashed_before_infection;
+    }
+    s.worms.push_back(std::move(ws));
   }
-  s.peak_infections_per_minute = best;
-  s.peak_minute_start_s = static_cast<double>(best_bin) * 60.0;
+  for (const PartitionBooks& b : books_) {
+    s.rpc_crashes += static_cast<std::uint64_t>(b.rpc_crashes);
+    s.iis_crashes += static_cast<std::uint64_t>(b.iis_crashes);
+    s.reboots += static_cast<std::uint64_t>(b.reboots);
+    s.defaced += static_cast<std::uint64_t>(b.defaced);
+    s.backdoored += static_cast<std::uint64_t>(b.backdoored);
+  }
+  if (!s.worms.empty()) static_cast<WormSummary&>(s) = s.worms.front();
   return s;
 }
 

@@ -81,9 +81,14 @@ std::vector<ModelInfo> make_scenario_tables() {
                     service_names()},
                    {"locale", ParamType::mix, "", "{ en = 1.0 }", 0, 0, "System locale.", "",
                     names_of(kLocaleNames)},
+                   {"antivirus", ParamType::probability, "share", "0", 0, 1,
+                    "Share of hosts whose anti-virus stops infections (not crashes).",
+                    "seed advisories (Blaster) [V]", {}},
                }});
   t.push_back({"table", "worm", "The worm released: a model from `wormsim models` and its keys.",
-               "", {{"model", ParamType::choice, "", "", 0, 0, "Which worm.", "", {"codered-v2"}}}});
+               "", {{"model", ParamType::choice, "", "", 0, 0,
+                      "Which worm; [[worm]] tables release several together.", "",
+                      {"codered-v2", "codered-ii", "blaster"}}}});
   return t;
 }
 
@@ -108,6 +113,72 @@ std::vector<ModelInfo> make_builtin_models() {
            {"spread_until_day", ParamType::integer, "day of month", "20", 1, 32,
             "Spreading stops at 00:00 UTC on this day of the month (then flood, then dormant).",
             "CERT CA-2001-23 [V/S]", {}},
+       }});
+  m.push_back(
+      {"worm", "codered-ii",
+       "Code Red II (4 August 2001): local-preference scanning on TCP 80 (1/2 same /8, 3/8 same "
+       "/16, 1/8 anywhere), infects IIS 5.0 with the .ida mappings on Windows 2000 only; NT 4.0 "
+       "IIS crashes instead. Persistent backdoor (root.exe, explorer.exe trojan): a reboot does "
+       "not clear it. Spreads for a day (two on Chinese systems), then reboots the host.",
+       "CERT IN-2001-09; eEye analysis; REFERENCE.md",
+       {
+           {"initial_infected", ParamType::integer, "hosts", "10", 1, 1e9,
+            "Hosts infected at the start, drawn uniformly from the infectable ones.", "[?]", {}},
+           {"threads", ParamType::integer, "threads", "300", 1, 100000,
+            "Scanning threads per infected host.", "eEye analysis [V]", {}},
+           {"threads_zh", ParamType::integer, "threads", "600", 1, 100000,
+            "Scanning threads on Chinese-locale hosts.", "eEye analysis [V]", {}},
+           {"probe_rate_per_thread", ParamType::rate, "probes/s", "3.58/min", 1e-9, 1e9,
+            "Connection attempts per thread: Code Red's 358/min over its 100 threads.",
+            "derived from Zou et al. [?]", {}},
+           {"same_slash8", ParamType::probability, "", "0.5", 0, 1,
+            "Probability a probe targets the host's own /8.", "eEye analysis [V]", {}},
+           {"same_slash16", ParamType::probability, "", "0.375", 0, 1,
+            "Probability a probe targets the host's own /16 (the rest: anywhere).",
+            "eEye analysis [V]", {}},
+           {"active_period", ParamType::duration, "", "24h", 1e-6, 3.1536e7,
+            "Scanning time before the worm reboots the host.", "[?]", {}},
+           {"active_period_zh", ParamType::duration, "", "48h", 1e-6, 3.1536e7,
+            "Scanning time on Chinese-locale hosts.", "[?]", {}},
+           {"reboot_time", ParamType::duration, "", "2m", 1e-6, 86400,
+            "How long a reboot keeps a host off the network.", "[?]", {}},
+           {"iis_down_for", ParamType::duration, "", "30m", 1e-6, 3.1536e7,
+            "How long a crashed IIS stays down before it is restarted.", "[?]", {}},
+           {"exploit_delay", ParamType::duration, "", "500ms", 1e-6, 3600,
+            "From the probe that reaches a vulnerable server to the server running the worm.",
+            "[?]", {}},
+       }});
+  m.push_back(
+      {"worm", "blaster",
+       "Blaster (11 August 2003): sequential scanning of TCP 135 from a 60% random / 40% local "
+       "start, 20 connects per batch; one exploit (Windows XP offsets with probability 0.8, "
+       "else 2000) per run, the wrong one crashing RPC and rebooting the machine after 60 s; "
+       "Server 2003 stops RPC; NT 4.0 crashes; anti-virus stops the infection but not the crash; "
+       "the victim pulls msblast.exe over TFTP, which can fail. Persistent across reboots.",
+       "Microsoft MS03-026; CERT CA-2003-20; Bailey et al., IEEE S&P 2005; REFERENCE.md",
+       {
+           {"initial_infected", ParamType::integer, "hosts", "10", 1, 1e9,
+            "Hosts infected at the start, drawn uniformly from the infectable ones.", "[?]", {}},
+           {"batch_size", ParamType::integer, "probes", "20", 1, 100000,
+            "Non-blocking connects per batch.", "disassembly [V]", {}},
+           {"batch_interval", ParamType::duration, "", "1.8s", 1e-6, 3600,
+            "Time between batches.", "disassembly [V]", {}},
+           {"random_start", ParamType::probability, "", "0.6", 0, 1,
+            "Probability a run starts at a random address (else near its own).", "disassembly [V]", {}},
+           {"xp_offsets", ParamType::probability, "", "0.8", 0, 1,
+            "Probability a run uses the Windows XP offsets (else Windows 2000).", "disassembly [V]", {}},
+           {"tftp_success", ParamType::probability, "", "0.9", 0, 1,
+            "Probability that the victim's TFTP pull of msblast.exe completes.", "[?]", {}},
+           {"tftp_time", ParamType::duration, "", "11s", 0, 3600,
+            "From the exploit to the worm running on the victim: the TFTP pull (512-byte blocks "
+            "about 900 ms apart).", "[V/?]", {}},
+           {"reboot_after_crash", ParamType::duration, "", "60s", 0, 86400,
+            "Shutdown countdown after an RPC crash (XP's default recovery action).", "seed advisories [V]", {}},
+           {"reboot_time", ParamType::duration, "", "2m", 1e-6, 86400,
+            "How long a reboot keeps a host off the network.", "[?]", {}},
+           {"exploit_delay", ParamType::duration, "", "1s", 1e-6, 3600,
+            "From the probe to the exploit running on the target (TCP set-up, the RPC request).",
+            "[?]", {}},
        }});
   m.push_back({"strategy", "uniform",
                "Uniform random scanning over the scenario's prefix: the next relevant hit after a "

@@ -101,13 +101,35 @@ Json parameters(const models::Scenario& s, std::uint32_t partitions) {
                     {"locale", locale}});
   }
   p["population"] = pops;
-  p["worm"] = {{"model", s.worm.model},
-               {"initial_infected", s.worm.initial_infected},
-               {"probe_rate_per_s", s.worm.probe_rate_per_s},
-               {"exploit_delay", sim::format_duration(s.worm.exploit_delay)},
-               {"spread_until_day", s.worm.spread_until_day},
-               {"strategy", "uniform"}};
+  Json worms = Json::array();
+  for (const auto& w : s.worms) {
+    Json j;
+    j["model"] = w.model;
+    for (const auto& [key, value] : w.params) {
+      if (const auto* i = std::get_if<std::int64_t>(&value)) j[key] = *i;
+      else if (const auto* d = std::get_if<double>(&value)) j[key] = *d;
+      else if (const auto* t = std::get_if<std::string>(&value)) j[key] = *t;
+      else j[key] = sim::format_duration(std::get<sim::SimTime>(value));
+    }
+    worms.push_back(j);
+  }
+  p["worms"] = worms;
   return p;
+}
+
+Json worm_figures(const models::ReplicationSummary& s) {
+  Json out = Json::array();
+  for (const auto& w : s.worms)
+    out.push_back({{"model", w.model},
+                   {"vulnerable", w.vulnerable},
+                   {"initial_infected", w.initial_infected},
+                   {"infected_total", w.infected_total},
+                   {"infected_now", w.infected_now},
+                   {"time_to_10pct_s", optional_number(w.time_to_fraction_s[0])},
+                   {"time_to_50pct_s", optional_number(w.time_to_fraction_s[1])},
+                   {"time_to_90pct_s", optional_number(w.time_to_fraction_s[2])},
+                   {"peak_infections_per_minute", w.peak_infections_per_minute}});
+  return out;
 }
 
 Json estimate_json(const std::vector<std::optional<double>>& values) {
@@ -144,6 +166,14 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
                     {"time_to_90pct_s", optional_number(s.time_to_fraction_s[2])},
                     {"peak_infections_per_minute", s.peak_infections_per_minute},
                     {"peak_minute_start_s", s.peak_minute_start_s},
+                    {"worms", worm_figures(s)},
+                    {"rpc_crashes", s.rpc_crashes},
+                    {"iis_crashes", s.iis_crashes},
+                    {"reboots", s.reboots},
+                    {"defaced", s.defaced},
+                    {"backdoored", s.backdoored},
+                    {"infected_ever_crashed", s.infected_ever_crashed},
+                    {"crashed_before_infection", s.crashed_before_infection},
                     {"events", s.events}});
     t10.push_back(s.time_to_fraction_s[0]);
     t50.push_back(s.time_to_fraction_s[1]);

@@ -23,6 +23,7 @@ struct RunOptions {
   std::string file;
   std::optional<std::uint64_t> seed;
   std::optional<std::uint32_t> replications;
+  std::string duration;
   unsigned threads = 0;
   std::string out = "wormsim-out";
   bool per_probe = false;
@@ -82,6 +83,8 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
       "run", "Run a scenario (the Code Red v2 outbreak of 19 July 2001 if no file is given)");
   cmd->add_option("FILE", o->file, "Scenario file (TOML)");
   cmd->add_option("--seed", o->seed, "Override the scenario's seed");
+  cmd->add_option("--duration", o->duration,
+                  "Override the scenario's simulated duration (with units: \"2h\", \"3d\")");
   cmd->add_option("--replications", o->replications, "Number of replications")
       ->check(CLI::Range(1u, 1000000u));
   cmd->add_option("--threads", o->threads,
@@ -97,6 +100,14 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
             : models::load_scenario_file(o->file);
     if (o->seed) scenario.simulation.seed = *o->seed;
     if (o->replications) scenario.simulation.replications = *o->replications;
+    if (!o->duration.empty()) {
+      const auto d = sim::parse_duration(o->duration);
+      if (!d || d->us <= 0)
+        throw models::InputError("wormsim run: error: --duration: expected a positive duration with units (" +
+                                 std::string(sim::duration_units) + "), got \"" + o->duration + "\"\n");
+      scenario.simulation.duration = *d;
+      if (scenario.simulation.sample_every > *d) scenario.simulation.sample_every = *d;
+    }
 
     const std::filesystem::path out(o->out);
     std::error_code ec;

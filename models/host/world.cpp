@@ -146,6 +146,7 @@ World build_world(const Scenario& s, std::uint64_t replication) {
   h.os.resize(n);
   h.locale.resize(n);
   h.services.resize(n);
+  h.antivirus.resize(n);
   h.site.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     h.address[i] = drafts[i].address;
@@ -161,6 +162,7 @@ World build_world(const Scenario& s, std::uint64_t replication) {
                           kWordsPerHost * h.index_in_population[i]);
     h.os[i] = draw_from_mix(p.os, rng);
     h.locale[i] = draw_from_mix(p.locale, rng);
+    h.antivirus[i] = sim::variates::uniform01(rng) < p.antivirus ? 1 : 0;
     h.services[i] = p.services;
   }
   // Sites: the placement blocks that hold hosts, ordered by (base, length).

@@ -17,6 +17,7 @@
 #include "models/registry.hpp"
 #include "models/scenario/diagnostics.hpp"
 #include "models/worm/calendar.hpp"
+#include "models/worm/worm_catalog.hpp"
 
 namespace wormsim::models {
 
@@ -238,7 +239,7 @@ class Loader {
     if (auto* t = table_at(root, "address_space", false)) read_address_space(*t, s.address_space);
     else s.address_space.allocated = allocated_blocks("all", s.address_space.prefix);
     read_populations(root, s);
-    if (auto* t = table_at(root, "worm", true)) read_worm(*t, s);
+    read_worms(root, s);
     cross_check(s);
     if (!diags_.empty()) throw InputError(diags_.format());
     return s;
@@ -641,6 +642,8 @@ class Loader {
         p.locale = {{Locale::en, 1.0}};
       }
       if (auto* v = t.get("services")) place.services_ok = read_services(*v, p);
+      if (auto* v = t.get("antivirus"))
+        if (auto x = read_number(*v, tn, *info.find("antivirus"))) p.antivirus = *x;
       s.populations.push_back(std::move(p));
       population_places_.push_back(place);
     }
@@ -713,6 +716,22 @@ class Loader {
     return ok;
   }
 
+  /// [worm] (one worm) or [[worm]] (several released together).
+  void read_worms(const toml::table& root, Scenario& s) {
+    const toml::node* n = root.get("worm");
+    if (n == nullptr) {
+      diags_.add({file_, 0, 0, "", "worm", "missing table [worm]"});
+      return;
+    }
+    if (n->is_table()) {
+      read_worm(*n->as_table(), s);
+    } else if (n->is_array_of_tables() && !n->as_array()->empty()) {
+      for (const auto& elem : *n->as_array()) read_worm(*elem.as_table(), s);
+    } else {
+      error(n->source(), "", "worm", "expected a table [worm] or tables [[worm]], got " + describe(*n));
+    }
+  }
+
   void read_worm(const toml::table& t, Scenario& s) {
     const std::string tn = "worm";
     const toml::node* model_node = t.get("model");
@@ -725,33 +744,97 @@ class Loader {
       if (m.kind == "worm") worms.push_back(m.name);
     const auto model = read_choice(*model_node, tn, "model", "a worm model", worms);
     if (!model) return;
-    s.worm.model = *model;
+    WormConfig w;
+    w.model = *model;
     const ModelInfo& info = *find_model("worm", *model);
     std::vector<std::string> keys = keys_of(info);
     keys.insert(keys.begin(), "model");
     check_keys(t, tn, keys);
-    // Defaults come from the parameter table itself, so the docs and the loader cannot disagree.
-    auto value_node = [&](const std::string& key, toml::table& defaults) -> const toml::node* {
-      if (auto* v = t.get(key)) return v;
-      const ParamSpec* spec = info.find(key);
-      defaults = toml::parse("v = " + quote_default(*spec));
-      return defaults.get("v");
-    };
-    toml::table defaults;
-    if (auto* v = value_node("initial_infected", defaults)) {
-      if (auto x = read_integer(*v, tn, *info.find("initial_infected")))
-        s.worm.initial_infected = static_cast<std::uint64_t>(*x);
-      else
-        initial_infected_ok_ = false;
+    WormPlace place{&t, true};
+    // Every key of the model's table is read, from the file or from the table's default, so the
+    // docs and the loader cannot disagree and summary.json records every value used.
+    for (const ParamSpec& spec : info.params) {
+      toml::table defaults;
+      const toml::node* v = t.get(spec.key);
+      if (v == nullptr) {
+        defaults = toml::parse("v = " + quote_default(spec));
+        v = defaults.get("v");
+      }
+      bool ok = false;
+      switch (spec.type) {
+        case ParamType::integer:
+          if (auto x = read_integer(*v, tn, spec)) {
+            w.params[spec.key] = *x;
+            ok = true;
+          }
+          break;
+        case ParamType::real:
+        case ParamType::probability:
+          if (auto x = read_number(*v, tn, spec)) {
+            w.params[spec.key] = *x;
+            ok = true;
+          }
+          break;
+        case ParamType::rate:
+          if (auto x = read_rate(*v, tn, spec)) {
+            w.params[spec.key] = *x;
+            ok = true;
+          }
+          break;
+        case ParamType::duration:
+          if (auto x = read_duration(*v, tn, spec)) {
+            w.params[spec.key] = *x;
+            ok = true;
+          }
+          break;
+        case ParamType::choice:
+          if (auto x = read_choice(*v, tn, spec.key, "a value", spec.choices)) {
+            w.params[spec.key] = *x;
+            ok = true;
+          }
+          break;
+        default:
+          throw std::logic_error("worm parameter " + spec.key + " has a type the loader cannot read");
+      }
+      if (spec.key == "initial_infected") {
+        place.initial_infected_ok = ok;
+        if (ok) w.initial_infected = static_cast<std::uint64_t>(std::get<std::int64_t>(w.params[spec.key]));
+      }
     }
-    if (auto* v = value_node("probe_rate", defaults))
-      if (auto x = read_rate(*v, tn, *info.find("probe_rate"))) s.worm.probe_rate_per_s = *x;
-    if (auto* v = value_node("exploit_delay", defaults))
-      if (auto x = read_duration(*v, tn, *info.find("exploit_delay"))) s.worm.exploit_delay = *x;
-    if (auto* v = value_node("spread_until_day", defaults))
-      if (auto x = read_integer(*v, tn, *info.find("spread_until_day")))
-        s.worm.spread_until_day = static_cast<int>(*x);
-    worm_place_ = &t;
+    if (w.model == "codered-ii" && w.params.count("same_slash8") && w.params.count("same_slash16")) {
+      // The third class ("anywhere") takes what the first two leave.
+      const double local = w.number("same_slash8") + w.number("same_slash16");
+      if (local > 1.0 + 1e-12) {
+        const toml::node* n = t.get("same_slash16") ? t.get("same_slash16") : t.get("same_slash8");
+        std::ostringstream msg;
+        msg << "expected same_slash8 + same_slash16 of at most 1 (the rest scans anywhere), got "
+            << local;
+        error(n ? n->source() : t.source(), tn, "same_slash16", msg.str());
+      }
+    }
+    s.worms.push_back(std::move(w));
+    worm_places_.push_back(place);
+  }
+
+  std::optional<double> read_number(const toml::node& n, const std::string& table,
+                                    const ParamSpec& spec) {
+    double v;
+    if (n.is_floating_point()) v = n.as_floating_point()->get();
+    else if (n.is_integer()) v = static_cast<double>(n.as_integer()->get());
+    else {
+      error(n.source(), table, spec.key, "expected a number, got " + describe(n));
+      return std::nullopt;
+    }
+    const bool probability = spec.type == ParamType::probability;
+    const double lo = probability ? 0.0 : spec.min, hi = probability ? 1.0 : spec.max;
+    if (!(v >= lo && v <= hi)) {
+      std::ostringstream msg;
+      msg << "expected " << (probability ? "a probability" : "a number") << " from " << lo
+          << " to " << hi << ", got " << describe(n);
+      error(n.source(), table, spec.key, msg.str());
+      return std::nullopt;
+    }
+    return v;
   }
 
   static std::string quote_default(const ParamSpec& spec) {
@@ -768,29 +851,39 @@ class Loader {
   /// Checks that involve more than one value. Each runs only on values that were read without
   /// error, so that one mistake is reported once.
   void cross_check(const Scenario& s) {
-    std::uint64_t vulnerable = 0;
-    bool vulnerable_known = true;
+    bool hosts_known = true;
     for (std::size_t i = 0; i < s.populations.size(); ++i) {
       const PopulationConfig& p = s.populations[i];
       const PopulationPlace& place = population_places_[i];
-      if (!place.count_ok || !place.services_ok) vulnerable_known = false;
-      if ((p.services & (kIis4Index | kIis5Index)) != 0) vulnerable += p.count;
+      if (!place.count_ok || !place.services_ok || p.os.empty()) hosts_known = false;
       if (place.count_ok && place.placement_ok && space_ok_) check_placement(s, p, place);
     }
-    if (worm_place_ == nullptr || s.worm.model.empty() || s.populations.empty() ||
-        !vulnerable_known)
-      return;
-    if (vulnerable == 0) {
-      error(worm_place_->source(), "worm", "model",
-            "expected at least one population running a service that " + s.worm.model +
-                " infects (iis4-index or iis5-index), got none");
-    } else if (initial_infected_ok_ && s.worm.initial_infected > vulnerable) {
-      const toml::node* n = worm_place_->get("initial_infected");
-      error(n ? n->source() : worm_place_->source(), "worm", "initial_infected",
-            "expected at most the " + std::to_string(vulnerable) + " vulnerable hosts, got " +
-                std::to_string(s.worm.initial_infected) + (n ? "" : " (the default)"));
+    if (s.populations.empty() || !hosts_known) return;
+    for (std::size_t w = 0; w < s.worms.size(); ++w) {
+      const WormConfig& worm = s.worms[w];
+      const WormPlace& place = worm_places_[w];
+      // Hosts the worm can infect: whole populations whose services and some OS qualify; the
+      // count is exact where the whole OS mix qualifies and an upper bound otherwise.
+      std::uint64_t vulnerable = 0;
+      for (const PopulationConfig& p : s.populations) {
+        double share = 0;
+        for (const auto& [os, weight] : p.os)
+          if (is_infectable(worm.model, os, p.services)) share += weight;
+        if (share > 0) vulnerable += p.count;
+      }
+      if (vulnerable == 0) {
+        error(place.table->source(), "worm", "model",
+              "expected at least one population running a service that " + worm.model +
+                  " infects (" + std::string(infectable_description(worm.model)) + "), got none");
+      } else if (place.initial_infected_ok && worm.initial_infected > vulnerable) {
+        const toml::node* n = place.table->get("initial_infected");
+        error(n ? n->source() : place.table->source(), "worm", "initial_infected",
+              "expected at most the " + std::to_string(vulnerable) + " vulnerable hosts, got " +
+                  std::to_string(worm.initial_infected) + (n ? "" : " (the default)"));
+      }
     }
   }
+
 
   /// Every population must fit in its blocks, and its blocks in the allocated space.
   void check_placement(const Scenario& s, const PopulationConfig& p, const PopulationPlace& place) {
@@ -840,9 +933,12 @@ class Loader {
   std::string file_;
   Diagnostics diags_;
   std::vector<PopulationPlace> population_places_;
-  const toml::table* worm_place_ = nullptr;
-  bool space_ok_ = true;             ///< prefix and allocated blocks read without error
-  bool initial_infected_ok_ = true;
+  struct WormPlace {
+    const toml::table* table = nullptr;
+    bool initial_infected_ok = true;
+  };
+  std::vector<WormPlace> worm_places_;
+  bool space_ok_ = true;  ///< prefix and allocated blocks read without error
 };
 
 }  // namespace

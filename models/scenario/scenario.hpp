@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "models/host/host_kinds.hpp"
@@ -48,15 +50,28 @@ struct PopulationConfig {
   Mix<Os> os;
   std::uint16_t services = 0;  ///< every host of the population runs these
   Mix<Locale> locale;
+  double antivirus = 0;  ///< share of hosts whose anti-virus stops infections (not crashes)
 };
 
+/// A parameter value as the loader typed it: integer, number (rates in events per second,
+/// probabilities, fractions), text (choices) or duration.
+using ParamValue = std::variant<std::int64_t, double, std::string, sim::SimTime>;
+
+/// One worm released in the scenario: its model and every key of that model's parameter table,
+/// defaults filled in (registry.cpp).
 struct WormConfig {
   std::string model;
   std::uint64_t initial_infected = 1;
-  double probe_rate_per_s = 0;
-  sim::SimTime exploit_delay;
-  /// Spreading runs while the host clock's day of month is below this (Code Red: 20).
-  int spread_until_day = 20;
+  std::map<std::string, ParamValue> params;
+
+  std::int64_t integer(const std::string& key) const { return std::get<std::int64_t>(params.at(key)); }
+  double number(const std::string& key) const { return std::get<double>(params.at(key)); }
+  sim::SimTime duration(const std::string& key) const {
+    return std::get<sim::SimTime>(params.at(key));
+  }
+  const std::string& text(const std::string& key) const {
+    return std::get<std::string>(params.at(key));
+  }
 };
 
 struct Scenario {
@@ -65,7 +80,7 @@ struct Scenario {
   SimulationConfig simulation;
   AddressSpaceConfig address_space;
   std::vector<PopulationConfig> populations;
-  WormConfig worm;
+  std::vector<WormConfig> worms;  ///< [worm] or [[worm]]: one or more worms released together
 };
 
 }  // namespace wormsim::models

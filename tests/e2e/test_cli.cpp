@@ -31,6 +31,7 @@ TEST_CASE("cli: usage errors exit 2", "[e2e]") {
   CHECK(run_command(wormsim_exe() + " run --no-such-option").status == 2);
   CHECK(run_command(wormsim_exe() + " run --threads -1").status == 2);
   CHECK(run_command(wormsim_exe() + " validate").status == 2);
+  CHECK(run_command(wormsim_exe() + " run --duration 90").status == 2);
 }
 
 TEST_CASE("cli: models lists codered-v2 with its parameters, units, defaults and sources", "[e2e]") {
@@ -64,7 +65,7 @@ TEST_CASE("cli: run writes curves.csv, summary.json and run.json and prints a su
   const auto summary = nlohmann::json::parse(read_file(out / "summary.json"));
   CHECK(summary["schema_version"] == 1);
   CHECK(summary["scenario"]["hash_fnv1a64"].get<std::string>().size() == 16);
-  CHECK(summary["parameters"]["worm"]["exploit_delay"] == "500ms");  // a default, recorded
+  CHECK(summary["parameters"]["worms"][0]["exploit_delay"] == "500ms");  // a default, recorded
   CHECK(summary["parameters"]["simulation"]["seed"] == 7);
   REQUIRE(summary["replications"].size() == 4);
   for (const auto& rep : summary["replications"]) {

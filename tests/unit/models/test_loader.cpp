@@ -36,10 +36,11 @@ TEST_CASE("models::loader: defaults come from the parameter tables", "[models]")
   CHECK(s.populations[0].placement.block_length == 16);
   CHECK(s.populations[0].placement.mean_per_block == 35);
   CHECK(s.populations[0].services == kIis5Index);
-  CHECK(s.worm.probe_rate_per_s == Approx(358.0 / 60.0));
-  CHECK(s.worm.exploit_delay == sim::SimTime::from_ms(500));
-  CHECK(s.worm.initial_infected == 10);
-  CHECK(s.worm.spread_until_day == 20);
+  REQUIRE(s.worms.size() == 1);
+  CHECK(s.worms[0].number("probe_rate") == Approx(358.0 / 60.0));
+  CHECK(s.worms[0].duration("exploit_delay") == sim::SimTime::from_ms(500));
+  CHECK(s.worms[0].initial_infected == 10);
+  CHECK(s.worms[0].integer("spread_until_day") == 20);
   CHECK(s.text_hash == fnv1a64_hex(kMinimal));
 }
 
@@ -74,8 +75,8 @@ initial_infected = 3
   CHECK(s.populations[0].placement.block_length == 24);
   CHECK(s.populations[0].os.size() == 2);
   CHECK(s.populations[0].locale[0].first == Locale::zh);
-  CHECK(s.worm.probe_rate_per_s == 6.0);
-  CHECK(s.worm.initial_infected == 3);
+  CHECK(s.worms[0].number("probe_rate") == 6.0);
+  CHECK(s.worms[0].initial_infected == 3);
 }
 
 TEST_CASE("models::loader: iana-2001 keeps the 124 /8s of July 2001", "[models]") {
