@@ -761,38 +761,18 @@ class Loader {
         v = defaults.get("v");
       }
       bool ok = false;
+      auto store = [&](auto value) {
+        if (!value) return;
+        w.params[spec.key] = *value;
+        ok = true;
+      };
       switch (spec.type) {
-        case ParamType::integer:
-          if (auto x = read_integer(*v, tn, spec)) {
-            w.params[spec.key] = *x;
-            ok = true;
-          }
-          break;
+        case ParamType::integer: store(read_integer(*v, tn, spec)); break;
         case ParamType::real:
-        case ParamType::probability:
-          if (auto x = read_number(*v, tn, spec)) {
-            w.params[spec.key] = *x;
-            ok = true;
-          }
-          break;
-        case ParamType::rate:
-          if (auto x = read_rate(*v, tn, spec)) {
-            w.params[spec.key] = *x;
-            ok = true;
-          }
-          break;
-        case ParamType::duration:
-          if (auto x = read_duration(*v, tn, spec)) {
-            w.params[spec.key] = *x;
-            ok = true;
-          }
-          break;
-        case ParamType::choice:
-          if (auto x = read_choice(*v, tn, spec.key, "a value", spec.choices)) {
-            w.params[spec.key] = *x;
-            ok = true;
-          }
-          break;
+        case ParamType::probability: store(read_number(*v, tn, spec)); break;
+        case ParamType::rate: store(read_rate(*v, tn, spec)); break;
+        case ParamType::duration: store(read_duration(*v, tn, spec)); break;
+        case ParamType::choice: store(read_choice(*v, tn, spec.key, "a value", spec.choices)); break;
         default:
           throw std::logic_error("worm parameter " + spec.key + " has a type the loader cannot read");
       }
