@@ -136,6 +136,12 @@ std::optional<std::uint32_t> Outbreak::infected_by(std::size_t worm, std::size_t
   return w.infected_by[pos];
 }
 
+sim::SimTime Outbreak::infected_at(std::size_t worm, std::size_t host) const {
+  const Worm& w = *worms_[worm];
+  const std::size_t pos = w.position_of(world_.hosts.address[host]);
+  return sim::SimTime{static_cast<std::int64_t>(w.infected_at[pos])};
+}
+
 WormState Outbreak::state(std::size_t worm, std::size_t host) const {
   const Worm& w = *worms_[worm];
   const std::size_t pos = w.position_of(world_.hosts.address[host]);

@@ -84,6 +84,8 @@ class Outbreak final : public sim::Model {
   /// Test access: the host whose probe first infected `host` with `worm` (itself if seeded),
   /// or nullopt if it was never infected.
   std::optional<std::uint32_t> infected_by(std::size_t worm, std::size_t host) const;
+  /// Test access: when `host` was first infected with `worm` (undefined if never).
+  sim::SimTime infected_at(std::size_t worm, std::size_t host) const;
 
   struct Worm;  // one released worm: its behaviour, relevant set and per-host scanning state
 

@@ -1,0 +1,222 @@
+// The worms of the advisories behave as REFERENCE.md describes, checked on whole outbreaks with
+// fixed seeds: Code Red II's infections land in the infecting host's own /16 as often as its class
+// mixture predicts; Blaster's wrong guesses crash hosts before infecting them as often as the
+// 0.8/0.2 choice of offsets predicts; a reboot clears Code Red v2 but not Code Red II.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "models/host/world.hpp"
+#include "models/outbreak.hpp"
+#include "models/scenario/loader.hpp"
+#include "models/worm/worm_catalog.hpp"
+#include "sim/sequential_scheduler.hpp"
+
+using namespace wormsim;
+using namespace wormsim::models;
+
+namespace {
+
+struct Run {
+  std::unique_ptr<Outbreak> outbreak;
+  ReplicationSummary summary;
+};
+
+Run run(const Scenario& s, std::uint64_t replication) {
+  Run r;
+  r.outbreak = std::make_unique<Outbreak>(s, build_world(s, replication), replication, OutbreakOptions{});
+  sim::SequentialScheduler scheduler;
+  const auto stats = scheduler.run(*r.outbreak, {s.simulation.duration, s.simulation.sample_every});
+  r.summary = r.outbreak->summarize(stats.events);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("worms: Code Red II infects its own /16 as often as the class mixture predicts",
+          "[models]") {
+  // For an infection made by source s at time t, the target is a hit of s conditioned on landing
+  // on a host susceptible at t (hits on others change nothing). With class probabilities
+  // (1/2 own /8, 3/8 own /16, 1/8 anywhere outside 127/8 and 224/8), a susceptible host in s's
+  // own /16 is hit at rate proportional to w16 = 3/8/2^16 + 1/2/2^24 + 1/8/Omega', one elsewhere
+  // in s's /8 to w8 = 1/2/2^24 + 1/8/Omega', any other to wany = 1/8/Omega', Omega' = 2^32 - 2^25.
+  // So P(own /16) = S16 w16 / (S16 w16 + S8 w8 + Sany wany), S the susceptible counts at t.
+  // Summed over infections this gives the expected count; its variance is the sum of q(1 - q),
+  // and the check allows 5 standard errors (false alarm below 1e-6, normal approximation with
+  // thousands of terms).
+  const Scenario s = load_scenario_text(R"(
+[simulation]
+start = 2001-08-04T00:00:00Z
+duration = "40m"
+sample_every = "1m"
+seed = 4
+[address_space]
+prefix = "0.0.0.0/0"
+allocated_blocks = "iana-2001"
+[[population]]
+count = 60_000
+placement = { per = "/16", mean_per_block = 40 }
+os = { "win2000-sp1" = 1.0 }
+services = ["iis5-index"]
+locale = { en = 1.0 }
+[worm]
+model = "codered-ii"
+initial_infected = 20
+)", "crii.toml");
+  const Run r = run(s, 0);
+  const HostTable& hosts = r.outbreak->world().hosts;
+  const double omega = 4294967296.0 - 2.0 * 16777216.0;
+  const double w16 = 0.375 / 65536.0 + 0.5 / 16777216.0 + 0.125 / omega;
+  const double w8 = 0.5 / 16777216.0 + 0.125 / omega;
+  const double wany = 0.125 / omega;
+  // Infection times by host, and the infections in time order.
+  std::vector<double> infected_at(hosts.size(), INFINITY);
+  struct Infection {
+    double t;
+    std::uint32_t host, source;
+  };
+  std::vector<Infection> infections;
+  for (std::uint32_t h = 0; h < hosts.size(); ++h) {
+    const auto source = r.outbreak->infected_by(0, h);
+    if (!source) continue;
+    infections.push_back({r.outbreak->infected_at(0, h).seconds(), h, *source});
+    infected_at[h] = infections.back().t;
+  }
+  std::vector<double> times;  // every infection time, sorted: susceptible at t = N - #(< t)
+  for (const auto& inf : infections) times.push_back(inf.t);
+  std::sort(times.begin(), times.end());
+  // Hosts are in address order, so a /8 or /16 is a contiguous range of host ids.
+  auto susceptible_in = [&](std::uint32_t first_address, std::uint32_t last_address, double t) {
+    const auto lo = std::lower_bound(hosts.address.begin(), hosts.address.end(), first_address);
+    const auto hi = std::upper_bound(hosts.address.begin(), hosts.address.end(), last_address);
+    double n = 0;
+    for (auto it = lo; it != hi; ++it)
+      n += infected_at[static_cast<std::size_t>(it - hosts.address.begin())] >= t;
+    return n;
+  };
+  double expected = 0, variance = 0;
+  std::size_t observed = 0, counted = 0;
+  for (const auto& inf : infections) {
+    if (inf.source == inf.host) continue;  // seeded
+    const std::uint32_t src = hosts.address[inf.source];
+    const double sall = static_cast<double>(hosts.size()) -
+                        static_cast<double>(std::lower_bound(times.begin(), times.end(), inf.t) - times.begin());
+    const double s8 = susceptible_in(src & 0xFF000000u, src | 0x00FFFFFFu, inf.t);
+    const double s16 = susceptible_in(src & 0xFFFF0000u, src | 0x0000FFFFu, inf.t);
+    const double a16 = s16 * w16, a8 = (s8 - s16) * w8, aany = (sall - s8) * wany;
+    const double q = a16 / (a16 + a8 + aany);
+    expected += q;
+    variance += q * (1 - q);
+    observed += (hosts.address[inf.host] >> 16) == (src >> 16);
+    ++counted;
+  }
+  CAPTURE(counted, observed, expected, std::sqrt(variance));
+  REQUIRE(counted > 2000);
+  CHECK(std::abs(static_cast<double>(observed) - expected) < 5 * std::sqrt(variance));
+  // Not vacuous: most infections are local, far from what uniform scanning would give.
+  CHECK(static_cast<double>(observed) > 0.5 * static_cast<double>(counted));
+}
+
+TEST_CASE("worms: Blaster crashes hosts before infecting them as often as its offsets predict",
+          "[models]") {
+  // Each probe on a host comes from a different run (a sequential scanner passes a host once per
+  // sweep of the space), so probes are independent: on XP a probe crashes RPC with probability
+  // 0.2 (the 2000 offsets) and infects with 0.8 * 0.9 (XP offsets and a completed TFTP pull); on
+  // Windows 2000 it crashes with 0.8 and infects with 0.2 * 0.9. Probes lost while a host
+  // reboots are lost whatever their kind, so P(a crash before the infection) = crash / (crash +
+  // infect): 0.2 / 0.92 on XP, 0.8 / 0.98 on 2000. The TFTP pull is made instant here: with its
+  // default 11 s, a wrong probe arriving during the pull would count as a crash before an
+  // infection already decided. The count over infected hosts is a sum of Bernoullis; the check
+  // allows 5 standard errors.
+  const Scenario s = load_scenario_text(R"(
+[simulation]
+start = 2003-08-11T16:00:00Z
+duration = "6h"
+sample_every = "10m"
+seed = 9
+[address_space]
+prefix = "10.0.0.0/10"
+[[population]]
+count = 8_000
+placement = { per = "/16", mean_per_block = 130 }
+os = { "xp-sp1" = 0.6, "win2000-sp3" = 0.4 }
+services = ["dcom-rpc"]
+[worm]
+model = "blaster"
+initial_infected = 20
+tftp_time = "0s"
+)", "blaster.toml");
+  const Run r = run(s, 0);
+  const HostTable& hosts = r.outbreak->world().hosts;
+  double expected = 0, variance = 0;
+  std::size_t infected = 0;
+  for (std::uint32_t h = 0; h < hosts.size(); ++h) {
+    const auto source = r.outbreak->infected_by(0, h);
+    if (!source || *source == h) continue;
+    const double p = is_xp(hosts.os[h]) ? 0.2 / 0.92 : 0.8 / 0.98;
+    expected += p;
+    variance += p * (1 - p);
+    ++infected;
+  }
+  // crashed_before_infection counts every worm's first infections; seeded hosts are never
+  // crashed before (they start infected).
+  const auto observed = static_cast<double>(r.summary.crashed_before_infection);
+  CAPTURE(infected, observed, expected, std::sqrt(variance), r.summary.rpc_crashes);
+  REQUIRE(infected > 1000);  // enough for the normal approximation
+  CHECK(std::abs(observed - expected) < 5 * std::sqrt(variance));
+}
+
+TEST_CASE("worms: a reboot clears Code Red v2 from memory but not Code Red II", "[models]") {
+  // Blaster's wrong guesses reboot Windows 2000 hosts that also run IIS with the .ida mappings:
+  // those infected by Code Red v2 come back susceptible, those infected by Code Red II stay
+  // infected (the backdoor and its files survive).
+  auto scenario = [](const char* other) {
+    return std::string(R"(
+[simulation]
+start = 2001-07-19T10:00:00Z
+duration = "6h"
+sample_every = "10m"
+seed = 3
+[address_space]
+prefix = "10.0.0.0/14"
+[[population]]
+count = 8_000
+placement = { per = "/16", mean_per_block = 2000 }
+os = { "win2000-sp2" = 1.0 }
+services = ["iis5-index", "dcom-rpc"]
+[[worm]]
+model = ")") + other + R"("
+initial_infected = 20
+[[worm]]
+model = "blaster"
+initial_infected = 20
+xp_offsets = 1.0
+)";
+  };
+  // xp_offsets = 1: every Blaster probe on these Windows 2000 hosts crashes RPC and reboots them.
+  const Scenario v2 = load_scenario_text(scenario("codered-v2"), "v2.toml");
+  const Run a = run(v2, 0);
+  REQUIRE(a.summary.reboots > 100);
+  std::size_t cleared = 0, ever = 0;
+  for (std::uint32_t h = 0; h < a.outbreak->world().hosts.size(); ++h) {
+    if (!a.outbreak->infected_by(0, h)) continue;
+    ++ever;
+    cleared += a.outbreak->state(0, h) == WormState::susceptible;
+  }
+  CAPTURE(ever, cleared);
+  CHECK(cleared > 0);
+
+  const Scenario ii = load_scenario_text(scenario("codered-ii"), "ii.toml");
+  const Run b = run(ii, 0);
+  REQUIRE(b.summary.reboots > 100);
+  std::size_t infected = 0, not_infected = 0;
+  for (std::uint32_t h = 0; h < b.outbreak->world().hosts.size(); ++h) {
+    if (!b.outbreak->infected_by(0, h)) continue;
+    (b.outbreak->state(0, h) == WormState::infected ? infected : not_infected) += 1;
+  }
+  CAPTURE(infected, not_infected, b.summary.infected_ever_crashed);
+  CHECK(infected > 100);
+  CHECK(not_infected == 0);
+  CHECK(b.summary.infected_ever_crashed > 0);  // reboots did reach Code Red II hosts
+}
