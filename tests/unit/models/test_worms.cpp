@@ -175,14 +175,14 @@ TEST_CASE("worms: a reboot clears Code Red v2 from memory but not Code Red II", 
     return std::string(R"(
 [simulation]
 start = 2001-07-19T10:00:00Z
-duration = "6h"
+duration = "2h"
 sample_every = "10m"
 seed = 3
 [address_space]
 prefix = "10.0.0.0/14"
 [[population]]
-count = 8_000
-placement = { per = "/16", mean_per_block = 2000 }
+count = 4_000
+placement = { per = "/16", mean_per_block = 1000 }
 os = { "win2000-sp2" = 1.0 }
 services = ["iis5-index", "dcom-rpc"]
 [[worm]]
