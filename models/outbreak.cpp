@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/scanning/fixed_sequence_scan.hpp"
 #include "models/scanning/local_preference_scan.hpp"
 #include "models/scanning/sequential_scan.hpp"
 #include "models/scanning/uniform_scan.hpp"
@@ -81,7 +82,7 @@ struct Outbreak::HostState {
 };
 
 struct Outbreak::Worm {
-  enum class Kind { codered_v2, codered_ii, blaster };
+  enum class Kind { codered_v1, codered_v2, codered_ii, blaster };
   std::string model;
   Kind kind = Kind::codered_v2;
   std::uint16_t index = 0;
@@ -181,7 +182,13 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     w->index = static_cast<std::uint16_t>(wi);
     w->config = &c;
     w->exploit_delay = c.duration("exploit_delay");
-    if (c.model == "codered-v2") {
+    if (c.model == "codered-v1") {
+      w->kind = Worm::Kind::codered_v1;
+      w->strategy = std::make_unique<FixedSequenceScan>(space, static_cast<std::uint64_t>(c.integer("sequence_seed")));
+      w->clock.rate_per_s = c.number("probe_rate");
+      w->spread_until_day = static_cast<int>(c.integer("spread_until_day"));
+      w->memory_resident = true;
+    } else if (c.model == "codered-v2") {
       w->kind = Worm::Kind::codered_v2;
       w->strategy = std::make_unique<UniformScan>(space);
       w->clock.rate_per_s = c.number("probe_rate");
@@ -232,6 +239,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     const std::size_t m = w->host_of.size();
     w->relevant = sim::AddressIndex(std::move(addresses));
     w->live = sim::LiveIndex(w->relevant);
+    w->strategy->prepare(w->relevant);
     w->state.assign(m, WormState::susceptible);
     for (std::size_t j = 0; j < m; ++j)
       if (!w->infectable[j]) w->state[j] = WormState::immune;
@@ -440,11 +448,11 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
   const HostTable& hosts = world_.hosts;
   const Os os = hosts.os[host];
   auto& b = books(ctx);
-  if (w.kind == Worm::Kind::codered_v2 || w.kind == Worm::Kind::codered_ii) {
+  if (w.kind != Worm::Kind::blaster) {  // the Code Red family, on TCP 80
     if (hs.iis_up_at[host] > ctx.now().us) return;  // IIS is down
-    const bool redirect_crash = w.kind == Worm::Kind::codered_v2
-                                    ? (hosts.services[host] & kIis4Redirect) != 0
-                                    : is_nt4(os);
+    const bool redirect_crash = w.kind == Worm::Kind::codered_ii
+                                    ? is_nt4(os)
+                                    : (hosts.services[host] & kIis4Redirect) != 0;
     if (redirect_crash && !w.infectable[pos]) {
       // IIS 4.0 with URL redirection (Code Red) or IIS on NT 4.0 (Code Red II) crashes.
       hs.iis_up_at[host] = (ctx.now() + w.iis_down_for).us;
@@ -505,7 +513,8 @@ void Outbreak::infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Con
   ++bw.infected_now;
   ++bw.new_infections;
   if (w.shrink_on_infection) bw.leave_live.push_back(pos);
-  if (w.kind == Worm::Kind::codered_v2 && world_.hosts.locale[host] == Locale::en && !hs.defaced[host]) {
+  if ((w.kind == Worm::Kind::codered_v1 || w.kind == Worm::Kind::codered_v2) &&
+      world_.hosts.locale[host] == Locale::en && !hs.defaced[host]) {
     hs.defaced[host] = 1;  // "Hacked By Chinese!"
     ++b.defaced;
   }

@@ -72,6 +72,8 @@ class ScanStrategy {
   virtual ~ScanStrategy() = default;
 
   virtual bool is_sequential() const { return false; }
+  /// Called once with the relevant set before the run (strategies that index it override).
+  virtual void prepare(const sim::AddressIndex& /*relevant*/) {}
 
   // --- memoryless strategies ---
   /// Probability that one probe from `source` lands on a live relevant address.

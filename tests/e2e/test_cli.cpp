@@ -45,7 +45,7 @@ TEST_CASE("cli: models lists codered-v2 with its parameters, units, defaults and
   const auto one = run_command(wormsim_exe() + " models codered-v2");
   CHECK(one.status == 0);
   CHECK(one.out.find("strategy uniform") == std::string::npos);
-  const auto typo = run_command(wormsim_exe() + " models codered-v3");
+  const auto typo = run_command(wormsim_exe() + " models codred-v2");
   CHECK(typo.status == 2);
   CHECK(typo.err.find("did you mean 'codered-v2'") != std::string::npos);
 }
