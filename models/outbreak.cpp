@@ -70,6 +70,7 @@ struct Outbreak::PartitionBooks {
   std::vector<PerWorm> worm;
   std::int64_t down = 0, rpc_crashes = 0, iis_crashes = 0, reboots = 0, defaced = 0,
                backdoored = 0, rpc_stopped = 0;
+  std::vector<OutbreakEvent> log;  // this partition's events, when recording
 };
 
 /// Host-level state shared by the worms.
@@ -127,6 +128,51 @@ struct Outbreak::Worm {
 };
 
 Outbreak::~Outbreak() = default;
+
+const char* OutbreakEvent::name(Kind k) {
+  switch (k) {
+    case Kind::seeded: return "seeded";
+    case Kind::infected: return "infected";
+    case Kind::rpc_crash: return "rpc_crash";
+    case Kind::iis_crash: return "iis_crash";
+    case Kind::rpc_stopped: return "rpc_stopped";
+    case Kind::reboot: return "reboot";
+    case Kind::back_up: return "back_up";
+  }
+  return "?";
+}
+
+void Outbreak::record(sim::Context& ctx, std::uint32_t host, OutbreakEvent::Kind kind,
+                      std::uint16_t worm, std::uint32_t cause) {
+  if (!options_.record_events) return;
+  books(ctx).log.push_back({ctx.now(), host, kind, static_cast<std::uint8_t>(worm), cause});
+}
+
+std::vector<OutbreakEvent> Outbreak::event_log() const {
+  std::vector<OutbreakEvent> all;
+  if (!options_.record_events) return all;
+  for (const auto& wp : worms_)  // seeds, at time 0
+    for (std::size_t j = 0; j < wp->host_of.size(); ++j)
+      if (wp->infected_at[j] == 0 && wp->infected_by[j] == wp->host_of[j])
+        all.push_back({sim::SimTime{0}, wp->host_of[j], OutbreakEvent::Kind::seeded,
+                       static_cast<std::uint8_t>(wp->index), wp->host_of[j]});
+  for (const PartitionBooks& b : books_) all.insert(all.end(), b.log.begin(), b.log.end());
+  // Partitions log in their own order; the merged log is sorted so that it depends on nothing
+  // but the events themselves.
+  std::sort(all.begin(), all.end(), [](const OutbreakEvent& a, const OutbreakEvent& b) {
+    if (a.time != b.time) return a.time < b.time;
+    if (a.host != b.host) return a.host < b.host;
+    if (a.kind != b.kind) return a.kind < b.kind;
+    if (a.worm != b.worm) return a.worm < b.worm;
+    return a.cause < b.cause;
+  });
+  for (OutbreakEvent& e : all) {
+    e.address = world_.hosts.address[e.host];
+    e.cause_address = world_.hosts.address[e.cause];
+    e.site = world_.sites[world_.hosts.site[e.host]];
+  }
+  return all;
+}
 
 std::size_t Outbreak::worm_count() const { return worms_.size(); }
 
@@ -457,6 +503,7 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
       // IIS 4.0 with URL redirection (Code Red) or IIS on NT 4.0 (Code Red II) crashes.
       hs.iis_up_at[host] = (ctx.now() + w.iis_down_for).us;
       ++b.iis_crashes;
+      record(ctx, host, OutbreakEvent::Kind::iis_crash, w.index, e.aux);
       return;
     }
     if (w.state[pos] == WormState::susceptible) infect(w, pos, e.aux, ctx);
@@ -468,13 +515,14 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
       // Server 2003 detects the overflow and stops RPC without being infected.
       hs.rpc_stopped[host] = 1;
       ++b.rpc_stopped;
+      record(ctx, host, OutbreakEvent::Kind::rpc_stopped, w.index, e.aux);
       b.worm[w.index].leave_live.push_back(pos);
       return;
     }
     const bool xp_offsets = (e.tag & kXpOffsets) != 0;
     const bool right_offsets = (is_xp(os) && xp_offsets) || (is_win2000(os) && !xp_offsets);
     if (!right_offsets) {  // NT 4.0, or the wrong guess: the RPC service crashes
-      crash_rpc(host, w, ctx);
+      crash_rpc(host, e.aux, w, ctx);
       return;
     }
     if (w.state[pos] != WormState::susceptible || hosts.antivirus[host]) return;
@@ -486,10 +534,12 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
   }
 }
 
-void Outbreak::crash_rpc(std::uint32_t host, const Worm& w, sim::Context& ctx) {
+void Outbreak::crash_rpc(std::uint32_t host, std::uint32_t source, const Worm& w,
+                         sim::Context& ctx) {
   HostState& hs = *hosts_;
   auto& b = books(ctx);
   ++b.rpc_crashes;
+  record(ctx, host, OutbreakEvent::Kind::rpc_crash, w.index, source);
   hs.ever_crashed[host] = 1;
   if (hs.crash_pending[host]) return;
   hs.crash_pending[host] = 1;
@@ -509,6 +559,7 @@ void Outbreak::infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Con
     w.crashed_first[pos] = hs.ever_crashed[host];
     ++bw.infected_total;
   }
+  record(ctx, host, OutbreakEvent::Kind::infected, w.index, source);
   --bw.susceptible;
   ++bw.infected_now;
   ++bw.new_infections;
@@ -534,6 +585,7 @@ void Outbreak::on_reboot_start(std::uint32_t host, sim::Context& ctx) {
   auto& b = books(ctx);
   ++b.down;
   ++b.reboots;
+  record(ctx, host, OutbreakEvent::Kind::reboot, 0, host);
   // Every worm stops scanning; memory-resident ones are gone from the host.
   for (auto& wp : worms_) {
     Worm& w = *wp;
@@ -554,6 +606,7 @@ void Outbreak::on_reboot_end(std::uint32_t host, sim::Context& ctx) {
   HostState& hs = *hosts_;
   hs.down[host] = 0;
   --books(ctx).down;
+  record(ctx, host, OutbreakEvent::Kind::back_up, 0, host);
   for (auto& wp : worms_) {
     Worm& w = *wp;
     if (!w.rescans_after_reboot) continue;

@@ -59,6 +59,24 @@ struct ReplicationSummary : WormSummary {
 
 struct OutbreakOptions {
   bool per_probe = false;
+  bool record_events = false;  ///< keep a log of infections, crashes and reboots (events.csv)
+};
+
+/// One line of the event log.
+struct OutbreakEvent {
+  enum class Kind : std::uint8_t {
+    seeded, infected, rpc_crash, iis_crash, rpc_stopped, reboot, back_up
+  };
+  sim::SimTime time;
+  std::uint32_t host = 0;
+  Kind kind = Kind::infected;
+  std::uint8_t worm = 0;       ///< index of the worm involved, in the scenario's order
+  std::uint32_t cause = 0;     ///< the host whose probe caused it (itself for seeds and reboots)
+  // Filled in by event_log(): where the host and the cause sit.
+  std::uint32_t address = 0, cause_address = 0;
+  sim::Prefix site{};
+
+  static const char* name(Kind k);
 };
 
 class Outbreak final : public sim::Model {
@@ -77,6 +95,8 @@ class Outbreak final : public sim::Model {
 
   const sim::MetricTable& curves() const { return curves_; }
   ReplicationSummary summarize(std::uint64_t events) const;
+  /// The event log in (time, host, kind, worm) order; empty unless record_events was set.
+  std::vector<OutbreakEvent> event_log() const;
   const World& world() const { return world_; }
   std::size_t worm_count() const;
   /// Test access: a worm's state on a host (immune if the worm cannot touch it).
@@ -103,7 +123,9 @@ class Outbreak final : public sim::Model {
                sim::Context& ctx);
   void on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx);
   void infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Context& ctx);
-  void crash_rpc(std::uint32_t host, const Worm& w, sim::Context& ctx);
+  void crash_rpc(std::uint32_t host, std::uint32_t source, const Worm& w, sim::Context& ctx);
+  void record(sim::Context& ctx, std::uint32_t host, OutbreakEvent::Kind kind, std::uint16_t worm,
+              std::uint32_t cause);
   void on_reboot_start(std::uint32_t host, sim::Context& ctx);
   void on_reboot_end(std::uint32_t host, sim::Context& ctx);
   sim::RandomStream scan_stream(const Worm& w, std::uint32_t pos) const;

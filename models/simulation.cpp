@@ -16,6 +16,7 @@ ReplicationRun run_replication(const Scenario& scenario, std::uint64_t replicati
   run.curves = outbreak.curves();
   run.partitions = outbreak.partition_count();
   run.stats = stats;
+  run.events = outbreak.event_log();
   return run;
 }
 

@@ -16,6 +16,7 @@ struct ReplicationRun {
   sim::MetricTable curves;
   std::uint32_t partitions = 0;
   sim::RunStats stats;
+  std::vector<OutbreakEvent> events;  ///< when options.record_events
 };
 
 ReplicationRun run_replication(const Scenario& scenario, std::uint64_t replication,

@@ -51,6 +51,22 @@ void write_curves_csv(const std::filesystem::path& file, const std::vector<Repli
   write_text_file(file, text);
 }
 
+void write_events_csv(const std::filesystem::path& file, const models::Scenario& scenario,
+                      const std::vector<ReplicationResult>& runs) {
+  std::string text = "time_s,replication,host,site,event,worm,cause\n";
+  for (const auto& run : runs)
+    for (const auto& e : run.events)
+      text += fmt::format("{},{},{},{},{},{},{}\n", format_seconds(e.time), run.summary.replication,
+                          sim::format_address(e.address), sim::format_prefix(e.site),
+                          models::OutbreakEvent::name(e.kind),
+                          e.kind == models::OutbreakEvent::Kind::reboot ||
+                                  e.kind == models::OutbreakEvent::Kind::back_up
+                              ? std::string("-")
+                              : scenario.worms[e.worm].model,
+                          sim::format_address(e.cause_address));
+  write_text_file(file, text);
+}
+
 namespace {
 
 std::string iso_utc(std::int64_t epoch_s) {

@@ -18,6 +18,7 @@ struct ReplicationResult {
   models::ReplicationSummary summary;
   sim::MetricTable curves;
   std::uint32_t partitions = 0;
+  std::vector<models::OutbreakEvent> events;  ///< recorded with --events
 };
 
 /// Formats microseconds as decimal seconds, exactly and without trailing zeros ("90", "0.5").
@@ -25,6 +26,11 @@ std::string format_seconds(sim::SimTime t);
 
 /// curves.csv: `time_s,replication,metric,value`, replications in order, then time, then metric.
 void write_curves_csv(const std::filesystem::path& file, const std::vector<ReplicationResult>& runs);
+
+/// events.csv: `time_s,replication,host,site,event,worm,cause` — infections (cause: the infecting
+/// host), crashes (the probing host), reboots and returns (the host itself; worm "-"), seeds.
+void write_events_csv(const std::filesystem::path& file, const models::Scenario& scenario,
+                      const std::vector<ReplicationResult>& runs);
 
 /// summary.json: schema version, program version, scenario hash, every parameter used (defaults
 /// included), per-replication figures and aggregates with 95% intervals.

@@ -27,6 +27,7 @@ struct RunOptions {
   unsigned threads = 0;
   std::string out = "wormsim-out";
   bool per_probe = false;
+  bool events = false;
 };
 
 std::string with_commas(std::uint64_t v) {
@@ -70,7 +71,8 @@ void print_summary(const models::Scenario& s, const std::vector<analysis::Replic
              with_commas(first.peak_infections_per_minute), clock_of(s, first.peak_minute_start_s));
   if (runs.size() > 1) fmt::print("  (figures of replication 0; all replications in summary.json)\n");
   fmt::print("  wall time             {:.2f} s\n", wall);
-  fmt::print("outputs in {}/ (curves.csv, summary.json, run.json)\n", out.string());
+  fmt::print("outputs in {}/ (curves.csv, {}summary.json, run.json)\n", out.string(),
+             runs.front().events.empty() ? "" : "events.csv, ");
 }
 
 std::string built_in_name() { return fmt::format("(built-in) {}", kDefaultScenarioName); }
@@ -91,6 +93,8 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
                   "Worker threads for replications (0: every core); outputs do not depend on it")
       ->check(CLI::Range(0u, 1024u));
   cmd->add_option("--out", o->out, "Output folder")->capture_default_str();
+  cmd->add_flag("--events", o->events,
+                "Also write events.csv: every infection, crash and reboot with its cause");
   cmd->add_flag("--per-probe", o->per_probe,
                 "Simulate every single probe (reference mode, for small address spaces)");
   return [o, command_line]() {
@@ -115,13 +119,13 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     if (ec) throw std::runtime_error("cannot create output folder " + out.string() + ": " + ec.message());
 
     const unsigned threads = o->threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o->threads;
-    const models::OutbreakOptions options{o->per_probe};
+    const models::OutbreakOptions options{o->per_probe, o->events};
     const std::uint32_t reps = scenario.simulation.replications;
     std::vector<analysis::ReplicationResult> results(reps);
     const auto t0 = std::chrono::steady_clock::now();
     auto one = [&](std::uint32_t r) {
       models::ReplicationRun run = models::run_replication(scenario, r, options);
-      results[r] = {run.summary, std::move(run.curves), run.partitions};
+      results[r] = {run.summary, std::move(run.curves), run.partitions, std::move(run.events)};
     };
     if (threads == 1 || reps == 1) {
       for (std::uint32_t r = 0; r < reps; ++r) one(r);
@@ -137,6 +141,7 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     for (const auto& r : results) events += r.summary.events;
 
     analysis::write_curves_csv(out / "curves.csv", results);
+    if (o->events) analysis::write_events_csv(out / "events.csv", scenario, results);
     analysis::write_summary_json(out / "summary.json", scenario, results, WORMSIM_VERSION,
                                  o->per_probe);
     analysis::write_run_json(out / "run.json",

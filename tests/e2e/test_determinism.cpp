@@ -67,3 +67,26 @@ TEST_CASE("e2e: summary.json holds nothing that depends on the machine or the cl
   CHECK(run.find("wall_seconds") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("e2e: events.csv is byte-identical for 1 and 4 threads and logs every infection",
+          "[e2e]") {
+  const std::string scenario = "tests/e2e/data/small-codered.toml";
+  std::string logs[2];
+  int i = 0;
+  for (const char* threads : {"1", "4"}) {
+    const auto dir = scratch_dir(std::string("events") + threads);
+    const auto r = run_command(wormsim_exe() + " run " + scenario + " --events --threads " +
+                               threads + " --out '" + dir.string() + "'");
+    REQUIRE(r.status == 0);
+    logs[i++] = read_file(dir / "events.csv");
+    std::filesystem::remove_all(dir);
+  }
+  CHECK(logs[0] == logs[1]);
+  REQUIRE(logs[0].rfind("time_s,replication,host,site,event,worm,cause\n", 0) == 0);
+  // 4 replications x 5 seeds, and one "infected" line per infection beyond them.
+  std::size_t seeded = 0, infected = 0;
+  for (std::size_t p = logs[0].find(",seeded,"); p != std::string::npos; p = logs[0].find(",seeded,", p + 1)) ++seeded;
+  for (std::size_t p = logs[0].find(",infected,"); p != std::string::npos; p = logs[0].find(",infected,", p + 1)) ++infected;
+  CHECK(seeded == 20);
+  CHECK(infected > 0);
+}
