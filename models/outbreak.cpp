@@ -69,7 +69,7 @@ struct Outbreak::PartitionBooks {
   };
   std::vector<PerWorm> worm;
   std::int64_t down = 0, rpc_crashes = 0, iis_crashes = 0, reboots = 0, defaced = 0,
-               backdoored = 0, rpc_stopped = 0;
+               backdoored = 0, rpc_stopped = 0, patched_by_welchia = 0, blaster_removed = 0;
   std::vector<OutbreakEvent> log;  // this partition's events, when recording
 };
 
@@ -83,7 +83,7 @@ struct Outbreak::HostState {
 };
 
 struct Outbreak::Worm {
-  enum class Kind { codered_v1, codered_v2, codered_ii, blaster };
+  enum class Kind { codered_v1, codered_v2, codered_ii, blaster, welchia };
   std::string model;
   Kind kind = Kind::codered_v2;
   std::uint16_t index = 0;
@@ -100,6 +100,8 @@ struct Outbreak::Worm {
   double xp_offsets_probability = 0, tftp_success = 0;  // Blaster
   sim::SimTime tftp_time{0}, reboot_after_crash{0};
   sim::SimTime iis_down_for = sim::SimTime::from_min(30);
+  double patch_success = 0;  // Welchia
+  sim::SimTime patch_time{0};
 
   sim::AddressIndex relevant;
   std::vector<std::uint32_t> host_of;  // position -> host id
@@ -118,6 +120,7 @@ struct Outbreak::Worm {
   std::vector<std::uint32_t> infected_by;      // host whose probe first infected it
   std::vector<std::uint8_t> crashed_first;     // crashed by a wrong exploit before that
   std::vector<std::uint32_t> pending_source;   // source of an infection awaiting its TFTP pull
+  std::vector<std::uint8_t> patch_ok_pending;  // Welchia: whether this infection's patch installs
   std::uint64_t infectable_count = 0;
   std::uint64_t initial_infected = 0;
 
@@ -265,6 +268,14 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->reboot_after_crash = c.duration("reboot_after_crash");
       w->rescans_after_reboot = true;  // msblast.exe starts again from the Run key
       // Infected hosts stay live: a probe with the wrong offsets still crashes them.
+    } else if (c.model == "welchia") {
+      w->kind = Worm::Kind::welchia;
+      w->strategy = std::make_unique<SequentialScan>(space, c.number("random_start"));
+      w->clock.rate_per_s = c.number("ping_rate");  // every ping is a probe
+      w->shrink_on_infection = true;   // persistent, and the patch it installs closes the hole
+      w->rescans_after_reboot = true;  // installed as a service
+      w->patch_success = c.number("patch_success");
+      w->patch_time = c.duration("patch_time");
     } else {
       throw std::logic_error("no behaviour for worm model " + c.model);
     }
@@ -301,6 +312,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     w->infected_by.assign(m, 0);
     w->crashed_first.assign(m, 0);
     w->pending_source.assign(m, 0);
+    w->patch_ok_pending.assign(m, 0);
     for (std::size_t j = 0; j < m; ++j)
       if (w->infectable[j]) ++books_[host_partition_[w->host_of[j]]].worm[wi].susceptible;
 
@@ -338,7 +350,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     metric_ids_.push_back(curves_.declare({"probes_sent" + suffix, "probes", "connection attempts since the start"}));
   }
   for (const char* name : {"hosts_down", "rpc_crashes", "iis_crashes", "reboots", "defaced",
-                           "backdoored", "rpc_stopped"})
+                           "backdoored", "rpc_stopped", "patched_by_welchia", "blaster_removed"})
     metric_ids_.push_back(curves_.declare({name, "hosts", ""}));
 }
 
@@ -448,6 +460,9 @@ void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos
     // Decided by the attacker's run and its TFTP server: drawn from the source's stream.
     if (w.xp_offsets[source_pos]) tag |= kXpOffsets;
     if (var::bernoulli(rng, w.tftp_success)) tag |= kTftpOk;
+  } else if (w.kind == Worm::Kind::welchia) {
+    // Whether the patch it will download installs: decided with the attacker's copy.
+    if (var::bernoulli(rng, w.patch_success)) tag |= kTftpOk;
   }
   const std::uint32_t target = w.host_of[target_pos];
   ctx.post(host_partition_[target], ctx.now() + w.exploit_delay, kDeliver, tag,
@@ -494,7 +509,8 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
   const HostTable& hosts = world_.hosts;
   const Os os = hosts.os[host];
   auto& b = books(ctx);
-  if (w.kind != Worm::Kind::blaster) {  // the Code Red family, on TCP 80
+  if (w.kind == Worm::Kind::codered_v1 || w.kind == Worm::Kind::codered_v2 ||
+      w.kind == Worm::Kind::codered_ii) {  // the Code Red family, on TCP 80
     if (hs.iis_up_at[host] > ctx.now().us) return;  // IIS is down
     const bool redirect_crash = w.kind == Worm::Kind::codered_ii
                                     ? is_nt4(os)
@@ -507,6 +523,12 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
       return;
     }
     if (w.state[pos] == WormState::susceptible) infect(w, pos, e.aux, ctx);
+    return;
+  }
+  if (w.kind == Worm::Kind::welchia) {
+    if (w.state[pos] != WormState::susceptible || hosts.antivirus[host]) return;
+    w.patch_ok_pending[pos] = (e.tag & kTftpOk) != 0;
+    infect(w, pos, e.aux, ctx);
     return;
   }
   if (w.kind == Worm::Kind::blaster) {
@@ -573,7 +595,39 @@ void Outbreak::infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Con
     hs.backdoor[host] = 1;  // root.exe in the scripts folders, explorer.exe trojan
     ++b.backdoored;
   }
+  if (w.kind == Worm::Kind::welchia)
+    welchia_cleans(host, w.patch_ok_pending[pos] != 0, w.patch_time, ctx);
   start_scanning(w, pos, ctx);
+}
+
+// Welchia deletes Blaster, downloads and installs MS03-026 (when that works: the host is then
+// immune to every DCOM worm) and reboots the host to finish.
+void Outbreak::welchia_cleans(std::uint32_t host, bool patched, sim::SimTime reboot_in,
+                              sim::Context& ctx) {
+  auto& b = books(ctx);
+  for (auto& wp : worms_) {
+    Worm& other = *wp;
+    if (other.kind != Worm::Kind::blaster) continue;
+    const std::size_t found = other.position_of(world_.hosts.address[host]);
+    if (found >= other.host_of.size()) continue;
+    const auto p = static_cast<std::uint32_t>(found);
+    auto& bo = b.worm[other.index];
+    if (other.state[p] == WormState::infected) {
+      stop_scanning(other, p, ctx);
+      --bo.infected_now;
+      ++bo.susceptible;
+      other.state[p] = WormState::susceptible;
+      ++b.blaster_removed;
+    }
+    if (patched && other.state[p] == WormState::susceptible) {
+      other.state[p] = WormState::immune;
+      --bo.susceptible;
+      bo.leave_live.push_back(p);
+    }
+  }
+  if (patched) ++b.patched_by_welchia;
+  hosts_->crash_pending[host] = 1;  // the reboot is on its way
+  ctx.post_local(ctx.now() + reboot_in, kRebootStart, 0, host, hosts_->episode[host]);
 }
 
 void Outbreak::on_reboot_start(std::uint32_t host, sim::Context& ctx) {
@@ -685,7 +739,7 @@ void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
     curves_.set(metric_ids_[m++], static_cast<double>(fresh));
     curves_.set(metric_ids_[m++], std::round(probes));
   }
-  std::int64_t totals[7] = {};
+  std::int64_t totals[9] = {};
   for (const PartitionBooks& b : books_) {
     totals[0] += b.down;
     totals[1] += b.rpc_crashes;
@@ -694,6 +748,8 @@ void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
     totals[4] += b.defaced;
     totals[5] += b.backdoored;
     totals[6] += b.rpc_stopped;
+    totals[7] += b.patched_by_welchia;
+    totals[8] += b.blaster_removed;
   }
   for (std::int64_t v : totals) curves_.set(metric_ids_[m++], static_cast<double>(v));
 }
@@ -753,6 +809,7 @@ ReplicationSummary Outbreak::summarize(std::uint64_t events) const {
     s.reboots += static_cast<std::uint64_t>(b.reboots);
     s.defaced += static_cast<std::uint64_t>(b.defaced);
     s.backdoored += static_cast<std::uint64_t>(b.backdoored);
+    s.patched_by_welchia += static_cast<std::uint64_t>(b.patched_by_welchia);
   }
   if (!s.worms.empty()) static_cast<WormSummary&>(s) = s.worms.front();
   return s;

@@ -50,6 +50,7 @@ struct ReplicationSummary : WormSummary {
   std::uint64_t reboots = 0;
   std::uint64_t defaced = 0;       ///< distinct hosts defaced
   std::uint64_t backdoored = 0;    ///< distinct hosts left with a backdoor
+  std::uint64_t patched_by_welchia = 0;
   /// Infected hosts (any worm) that were crashed by a wrong exploit at least once.
   std::uint64_t infected_ever_crashed = 0;
   /// Hosts whose first infection (any worm) came after at least one crash by a wrong exploit.
@@ -127,6 +128,7 @@ class Outbreak final : public sim::Model {
   void record(sim::Context& ctx, std::uint32_t host, OutbreakEvent::Kind kind, std::uint16_t worm,
               std::uint32_t cause);
   void on_reboot_start(std::uint32_t host, sim::Context& ctx);
+  void welchia_cleans(std::uint32_t host, bool patched, sim::SimTime reboot_in, sim::Context& ctx);
   void on_reboot_end(std::uint32_t host, sim::Context& ctx);
   sim::RandomStream scan_stream(const Worm& w, std::uint32_t pos) const;
   double rate_of(const Worm& w, std::uint32_t host) const;

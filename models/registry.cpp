@@ -88,7 +88,7 @@ std::vector<ModelInfo> make_scenario_tables() {
   t.push_back({"table", "worm", "The worm released: a model from `wormsim models` and its keys.",
                "", {{"model", ParamType::choice, "", "", 0, 0,
                       "Which worm; [[worm]] tables release several together.", "",
-                      {"codered-v1", "codered-v2", "codered-ii", "blaster"}}}});
+                      {"codered-v1", "codered-v2", "codered-ii", "blaster", "welchia"}}}});
   return t;
 }
 
@@ -199,6 +199,29 @@ std::vector<ModelInfo> make_builtin_models() {
            {"exploit_delay", ParamType::duration, "", "1s", 1e-6, 3600,
             "From the probe to the exploit running on the target (TCP set-up, the RPC request).",
             "[?]", {}},
+       }});
+  m.push_back(
+      {"worm", "welchia",
+       "Welchia/Nachi (18 August 2003): pings each target with a 92-byte ICMP echo before trying "
+       "it, exploits DCOM RPC (MS03-026) and WebDAV (MS03-007), deletes Blaster, downloads and "
+       "installs the MS03-026 patch, and reboots the host; it keeps scanning after the reboot.",
+       "Symantec W32.Welchia.Worm; seed advisories; REFERENCE.md",
+       {
+           {"initial_infected", ParamType::integer, "hosts", "10", 1, 1e9,
+            "Hosts infected at the start, drawn uniformly from the infectable ones.", "[?]", {}},
+           {"ping_rate", ParamType::rate, "pings/s", "140/s", 1e-9, 1e9,
+            "ICMP echoes per infected host (over 500,000 an hour); each is a probe.",
+            "REFERENCE.md [V/S]", {}},
+           {"random_start", ParamType::probability, "", "0.5", 0, 1,
+            "Probability a sweep starts at a random address (else near its own).", "[?]", {}},
+           {"patch_success", ParamType::probability, "", "0.9", 0, 1,
+            "Probability the patch download and install succeed.", "[?]", {}},
+           {"patch_time", ParamType::duration, "", "5m", 0, 86400,
+            "From the infection to the reboot that completes the patch.", "[?]", {}},
+           {"reboot_time", ParamType::duration, "", "2m", 1e-6, 86400,
+            "How long a reboot keeps a host off the network.", "[?]", {}},
+           {"exploit_delay", ParamType::duration, "", "1s", 1e-6, 3600,
+            "From the echo reply to the exploit running on the target.", "[?]", {}},
        }});
   m.push_back({"strategy", "uniform",
                "Uniform random scanning over the scenario's prefix: the next relevant hit after a "

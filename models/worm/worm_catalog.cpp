@@ -13,6 +13,10 @@ bool is_infectable(std::string_view model, Os os, std::uint16_t services) {
     // DCOM RPC on Windows 2000 and XP (the exploit's two sets of offsets); NT 4.0 and Server
     // 2003 are hit but not infected.
     return (services & kDcomRpc) != 0 && (is_win2000(os) || is_xp(os));
+  if (model == "welchia")
+    // DCOM RPC (MS03-026) on Windows 2000 and XP, or WebDAV (MS03-007) on IIS 5.0.
+    return ((services & kDcomRpc) != 0 && (is_win2000(os) || is_xp(os))) ||
+           ((services & kWebdav) != 0 && is_win2000(os));
   return false;
 }
 
@@ -26,6 +30,7 @@ bool is_relevant(std::string_view model, Os os, std::uint16_t services) {
   if (model == "blaster")
     return (services & kDcomRpc) != 0 &&
            (is_nt4(os) || is_win2000(os) || is_xp(os) || os == Os::win2003);
+  if (model == "welchia") return is_infectable(model, os, services);
   return false;
 }
 
@@ -33,6 +38,7 @@ std::string_view infectable_description(std::string_view model) {
   if (model == "codered-v1" || model == "codered-v2") return "iis4-index or iis5-index";
   if (model == "codered-ii") return "iis5-index on a win2000 OS";
   if (model == "blaster") return "dcom-rpc on a win2000 or xp OS";
+  if (model == "welchia") return "dcom-rpc on a win2000 or xp OS, or webdav on win2000";
   return "?";
 }
 
