@@ -92,48 +92,43 @@ std::vector<ModelInfo> make_scenario_tables() {
   return t;
 }
 
+/// The keys Code Red v1 and v2 share: the same worm but for the seed of its generator.
+std::vector<ParamSpec> code_red_params() {
+  return {
+      {"initial_infected", ParamType::integer, "hosts", "10", 1, 1e9,
+       "Hosts infected at the start, drawn uniformly from the vulnerable ones.", "[?]", {}},
+      {"probe_rate", ParamType::rate, "probes/s", "358/min", 1e-9, 1e9,
+       "Connection attempts per infected host (100 threads waiting on SYN time-outs), "
+       "modelled as a Poisson process.",
+       "Zou, Gong, Towsley, CCS 2002: 358/min [S/?]", {}},
+      {"exploit_delay", ParamType::duration, "", "500ms", 1e-6, 3600,
+       "From the probe that reaches a vulnerable server to the server running the worm: TCP "
+       "set-up and the ~4 kB request. Also the engine's lookahead.", "[?]", {}},
+      {"spread_until_day", ParamType::integer, "day of month", "20", 1, 32,
+       "Spreading stops at 00:00 UTC on this day of the month (then flood, then dormant).",
+       "CERT CA-2001-23 [V/S]", {}},
+  };
+}
+
 std::vector<ModelInfo> make_builtin_models() {
   std::vector<ModelInfo> m;
+  std::vector<ParamSpec> v1 = code_red_params();
+  v1.push_back({"sequence_seed", ParamType::integer, "", "1", 0, 4294967295.0,
+                "Which fixed sequence every copy walks (the worm's static seed stands in here).",
+                "", {}});
   m.push_back(
       {"worm", "codered-v1",
        "Code Red v1 (12 July 2001): the same worm as v2 but its generator has a static seed, so "
        "every copy probes the same address sequence from its beginning and the outbreak crawls; "
        "TCP 80, IIS 4/5 with the .ida/.idq mappings, days 1-19 of the month, memory-resident.",
-       "CERT CA-2001-19; Moore, Shannon, Brown, IMW 2002 (CAIDA); REFERENCE.md",
-       {
-           {"initial_infected", ParamType::integer, "hosts", "10", 1, 1e9,
-            "Hosts infected at the start, drawn uniformly from the vulnerable ones.", "[?]", {}},
-           {"probe_rate", ParamType::rate, "probes/s", "358/min", 1e-9, 1e9,
-            "Connection attempts per infected host, a Poisson process.",
-            "Zou, Gong, Towsley, CCS 2002: 358/min [S/?]", {}},
-           {"exploit_delay", ParamType::duration, "", "500ms", 1e-6, 3600,
-            "From the probe that reaches a vulnerable server to the server running the worm.",
-            "[?]", {}},
-           {"spread_until_day", ParamType::integer, "day of month", "20", 1, 32,
-            "Spreading stops at 00:00 UTC on this day of the month.", "CERT CA-2001-23 [V/S]", {}},
-           {"sequence_seed", ParamType::integer, "", "1", 0, 4294967295.0,
-            "Which fixed sequence every copy walks (the worm's static seed stands in here).", "", {}},
-       }});
+       "CERT CA-2001-19; Moore, Shannon, Brown, IMW 2002 (CAIDA); REFERENCE.md", v1});
   m.push_back(
       {"worm", "codered-v2",
        "Code Red v2 (19 July 2001): uniform random scanning of IPv4 on TCP 80, infects IIS 4/5 "
        "with the Index Server .ida/.idq mappings (MS01-033); spreads on days 1-19 of the month "
        "(host clock, UTC), memory-resident.",
        "CERT CA-2001-23; Moore, Shannon, Brown, IMW 2002 (CAIDA); REFERENCE.md",
-       {
-           {"initial_infected", ParamType::integer, "hosts", "10", 1, 1e9,
-            "Hosts infected at the start, drawn uniformly from the vulnerable ones.", "[?]", {}},
-           {"probe_rate", ParamType::rate, "probes/s", "358/min", 1e-9, 1e9,
-            "Connection attempts per infected host (100 threads waiting on SYN time-outs), "
-            "modelled as a Poisson process.",
-            "Zou, Gong, Towsley, CCS 2002: 358/min [S/?]", {}},
-           {"exploit_delay", ParamType::duration, "", "500ms", 1e-6, 3600,
-            "From the probe that reaches a vulnerable server to the server running the worm: TCP "
-            "set-up and the ~4 kB request. Also the engine's lookahead.", "[?]", {}},
-           {"spread_until_day", ParamType::integer, "day of month", "20", 1, 32,
-            "Spreading stops at 00:00 UTC on this day of the month (then flood, then dormant).",
-            "CERT CA-2001-23 [V/S]", {}},
-       }});
+       code_red_params()});
   m.push_back(
       {"worm", "codered-ii",
        "Code Red II (4 August 2001): local-preference scanning on TCP 80 (1/2 same /8, 3/8 same "
