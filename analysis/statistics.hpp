@@ -8,10 +8,10 @@
 namespace wormsim::analysis {
 
 struct Estimate {
-  std::size_t n = 0;       ///< replications that had a value
+  std::size_t n = 0;  ///< replications that had a value
   double mean = 0;
   double median = 0;
-  double ci_low = 0;       ///< 95% interval for the mean; equal to the mean when n < 2
+  double ci_low = 0;  ///< 95% interval for the mean; equal to the mean when n < 2
   double ci_high = 0;
 };
 

@@ -13,8 +13,9 @@ int main(int argc, char** argv) {
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
 
-  CLI::App app{"wormsim: simulate how random-scanning Internet worms (Code Red, Blaster, ...) "
-               "spread and what they do to networks."};
+  CLI::App app{
+      "wormsim: simulate how random-scanning Internet worms (Code Red, Blaster, ...) "
+      "spread and what they do to networks."};
   app.set_version_flag("--version", std::string("wormsim ") + WORMSIM_VERSION);
   app.require_subcommand(1);
   const Action run = add_run_command(app, command_line);

@@ -19,14 +19,14 @@ namespace {
 namespace var = sim::variates;
 
 enum Kind : std::uint16_t {
-  kScan = 1,         // tag: worm; subject: position; aux: scanning episode
-  kProbe = 2,        // per-probe mode; as kScan
-  kDeliver = 3,      // tag: worm | outcome bits; subject: target position; aux: source host
-  kInfect = 4,       // tag: worm; subject: position; aux: host episode (infection completes)
-  kStopScanning = 5, // tag: worm; subject: position; aux: scanning episode
-  kRebootStart = 6,  // subject: host; aux: host episode
-  kRebootEnd = 7,    // subject: host; aux: host episode
-  kWormReboot = 8,   // tag: worm; subject: position; aux: scanning episode (end of active period)
+  kScan = 1,          // tag: worm; subject: position; aux: scanning episode
+  kProbe = 2,         // per-probe mode; as kScan
+  kDeliver = 3,       // tag: worm | outcome bits; subject: target position; aux: source host
+  kInfect = 4,        // tag: worm; subject: position; aux: host episode (infection completes)
+  kStopScanning = 5,  // tag: worm; subject: position; aux: scanning episode
+  kRebootStart = 6,   // subject: host; aux: host episode
+  kRebootEnd = 7,     // subject: host; aux: host episode
+  kWormReboot = 8,    // tag: worm; subject: position; aux: scanning episode (end of active period)
 };
 // Bits of a delivery's tag above the worm index: decided by the source at hit time.
 constexpr std::uint16_t kWormMask = 0x00FF;
@@ -35,13 +35,16 @@ constexpr std::uint16_t kTftpOk = 0x0200;     // the victim's TFTP pull would co
 
 constexpr std::uint64_t kNever = ~std::uint64_t{0};
 
-std::vector<std::uint64_t> choose_distinct(std::uint64_t n, std::uint64_t k, sim::RandomStream& rng) {
+std::vector<std::uint64_t> choose_distinct(std::uint64_t n, std::uint64_t k,
+                                           sim::RandomStream& rng) {
   std::vector<std::uint64_t> chosen;
   chosen.reserve(k);
   for (std::uint64_t j = n - k; j < n; ++j) {
     const std::uint64_t t = var::uniform_below(rng, j + 1);
-    if (std::find(chosen.begin(), chosen.end(), t) == chosen.end()) chosen.push_back(t);
-    else chosen.push_back(j);
+    if (std::find(chosen.begin(), chosen.end(), t) == chosen.end())
+      chosen.push_back(t);
+    else
+      chosen.push_back(j);
   }
   std::sort(chosen.begin(), chosen.end());
   return chosen;
@@ -68,17 +71,17 @@ struct Outbreak::PartitionBooks {
     }
   };
   std::vector<PerWorm> worm;
-  std::int64_t down = 0, rpc_crashes = 0, iis_crashes = 0, reboots = 0, defaced = 0,
-               backdoored = 0, rpc_stopped = 0, patched_by_welchia = 0, blaster_removed = 0;
+  std::int64_t down = 0, rpc_crashes = 0, iis_crashes = 0, reboots = 0, defaced = 0, backdoored = 0,
+               rpc_stopped = 0, patched_by_welchia = 0, blaster_removed = 0;
   std::vector<OutbreakEvent> log;  // this partition's events, when recording
 };
 
 /// Host-level state shared by the worms.
 struct Outbreak::HostState {
-  std::vector<std::uint8_t> down;            // rebooting: probes reach nothing
-  std::vector<std::uint8_t> crash_pending;   // an RPC crash countdown is running
-  std::vector<std::uint16_t> episode;        // bumped at every reboot
-  std::vector<std::int64_t> iis_up_at;       // a crashed IIS answers again from this time (us)
+  std::vector<std::uint8_t> down;           // rebooting: probes reach nothing
+  std::vector<std::uint8_t> crash_pending;  // an RPC crash countdown is running
+  std::vector<std::uint16_t> episode;       // bumped at every reboot
+  std::vector<std::int64_t> iis_up_at;      // a crashed IIS answers again from this time (us)
   std::vector<std::uint8_t> defaced, backdoor, rpc_stopped, ever_crashed;
 };
 
@@ -95,7 +98,7 @@ struct Outbreak::Worm {
   bool shrink_on_infection = false;
   bool memory_resident = false;  // a reboot clears the infection
   bool rescans_after_reboot = false;
-  sim::SimTime active_period{0}, active_period_zh{0};  // 0: scans until its calendar stops it
+  sim::SimTime active_period{0}, active_period_zh{0};   // 0: scans until its calendar stops it
   double rate_zh = 0;                                   // Code Red II on Chinese-locale hosts
   double xp_offsets_probability = 0, tftp_success = 0;  // Blaster
   sim::SimTime tftp_time{0}, reboot_after_crash{0};
@@ -134,13 +137,20 @@ Outbreak::~Outbreak() = default;
 
 const char* OutbreakEvent::name(Kind k) {
   switch (k) {
-    case Kind::seeded: return "seeded";
-    case Kind::infected: return "infected";
-    case Kind::rpc_crash: return "rpc_crash";
-    case Kind::iis_crash: return "iis_crash";
-    case Kind::rpc_stopped: return "rpc_stopped";
-    case Kind::reboot: return "reboot";
-    case Kind::back_up: return "back_up";
+    case Kind::seeded:
+      return "seeded";
+    case Kind::infected:
+      return "infected";
+    case Kind::rpc_crash:
+      return "rpc_crash";
+    case Kind::iis_crash:
+      return "iis_crash";
+    case Kind::rpc_stopped:
+      return "rpc_stopped";
+    case Kind::reboot:
+      return "reboot";
+    case Kind::back_up:
+      return "back_up";
   }
   return "?";
 }
@@ -177,7 +187,9 @@ std::vector<OutbreakEvent> Outbreak::event_log() const {
   return all;
 }
 
-std::size_t Outbreak::worm_count() const { return worms_.size(); }
+std::size_t Outbreak::worm_count() const {
+  return worms_.size();
+}
 
 std::optional<std::uint32_t> Outbreak::infected_by(std::size_t worm, std::size_t host) const {
   const Worm& w = *worms_[worm];
@@ -233,7 +245,8 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     w->exploit_delay = c.duration("exploit_delay");
     if (c.model == "codered-v1") {
       w->kind = Worm::Kind::codered_v1;
-      w->strategy = std::make_unique<FixedSequenceScan>(space, static_cast<std::uint64_t>(c.integer("sequence_seed")));
+      w->strategy = std::make_unique<FixedSequenceScan>(
+          space, static_cast<std::uint64_t>(c.integer("sequence_seed")));
       w->clock.rate_per_s = c.number("probe_rate");
       w->spread_until_day = static_cast<int>(c.integer("spread_until_day"));
       w->memory_resident = true;
@@ -251,7 +264,8 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->strategy = std::make_unique<LocalPreferenceScan>(
           space, std::array<double, 3>{c.number("same_slash8"), c.number("same_slash16"),
                                        1.0 - c.number("same_slash8") - c.number("same_slash16")});
-      w->clock.rate_per_s = c.number("probe_rate_per_thread") * static_cast<double>(c.integer("threads"));
+      w->clock.rate_per_s =
+          c.number("probe_rate_per_thread") * static_cast<double>(c.integer("threads"));
       w->active_period = c.duration("active_period");
       w->active_period_zh = c.duration("active_period_zh");
       w->rate_zh = c.number("probe_rate_per_thread") * static_cast<double>(c.integer("threads_zh"));
@@ -321,7 +335,8 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     for (std::uint32_t j = 0; j < m; ++j)
       if (w->infectable[j]) infectable_positions.push_back(j);
     sim::RandomStream seeding(key_, wi, sim::Purpose::seeding);
-    const std::uint64_t k = std::min<std::uint64_t>(c.initial_infected, infectable_positions.size());
+    const std::uint64_t k =
+        std::min<std::uint64_t>(c.initial_infected, infectable_positions.size());
     for (std::uint64_t pick : choose_distinct(infectable_positions.size(), k, seeding)) {
       const std::uint32_t pos = infectable_positions[pick];
       auto& b = books_[host_partition_[w->host_of[pos]]].worm[wi];
@@ -342,19 +357,27 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
   const bool several = worms_.size() > 1;
   for (const auto& w : worms_) {
     const std::string suffix = several ? "." + w->model : "";
-    metric_ids_.push_back(curves_.declare({"susceptible" + suffix, "hosts", "infectable hosts not infected"}));
-    metric_ids_.push_back(curves_.declare({"infected_now" + suffix, "hosts", "hosts infected and not cleared"}));
-    metric_ids_.push_back(curves_.declare({"infected_total" + suffix, "hosts", "distinct hosts ever infected"}));
-    metric_ids_.push_back(curves_.declare({"scanning" + suffix, "hosts", "infected hosts scanning"}));
-    metric_ids_.push_back(curves_.declare({"new_infections" + suffix, "hosts", "infections since the previous sample"}));
-    metric_ids_.push_back(curves_.declare({"probes_sent" + suffix, "probes", "connection attempts since the start"}));
+    metric_ids_.push_back(
+        curves_.declare({"susceptible" + suffix, "hosts", "infectable hosts not infected"}));
+    metric_ids_.push_back(
+        curves_.declare({"infected_now" + suffix, "hosts", "hosts infected and not cleared"}));
+    metric_ids_.push_back(
+        curves_.declare({"infected_total" + suffix, "hosts", "distinct hosts ever infected"}));
+    metric_ids_.push_back(
+        curves_.declare({"scanning" + suffix, "hosts", "infected hosts scanning"}));
+    metric_ids_.push_back(curves_.declare(
+        {"new_infections" + suffix, "hosts", "infections since the previous sample"}));
+    metric_ids_.push_back(
+        curves_.declare({"probes_sent" + suffix, "probes", "connection attempts since the start"}));
   }
   for (const char* name : {"hosts_down", "rpc_crashes", "iis_crashes", "reboots", "defaced",
                            "backdoored", "rpc_stopped", "patched_by_welchia", "blaster_removed"})
     metric_ids_.push_back(curves_.declare({name, "hosts", ""}));
 }
 
-Outbreak::PartitionBooks& Outbreak::books(sim::Context& ctx) { return books_[ctx.partition()]; }
+Outbreak::PartitionBooks& Outbreak::books(sim::Context& ctx) {
+  return books_[ctx.partition()];
+}
 
 sim::RandomStream Outbreak::scan_stream(const Worm& w, std::uint32_t pos) const {
   // One scan stream per (host, worm): the worm index is folded into the purpose's entity.
@@ -363,8 +386,7 @@ sim::RandomStream Outbreak::scan_stream(const Worm& w, std::uint32_t pos) const 
 }
 
 double Outbreak::rate_of(const Worm& w, std::uint32_t host) const {
-  if (w.kind == Worm::Kind::codered_ii && world_.hosts.locale[host] == Locale::zh)
-    return w.rate_zh;
+  if (w.kind == Worm::Kind::codered_ii && world_.hosts.locale[host] == Locale::zh) return w.rate_zh;
   return w.clock.is_poisson() ? w.clock.rate_per_s : w.clock.mean_rate_per_s();
 }
 
@@ -384,7 +406,8 @@ void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
   if (w.spread_until_day > 0) {
     const std::int64_t epoch_s = scenario_.simulation.start_epoch_s + now.us / 1'000'000;
     const std::int64_t end_s = spread_end_epoch_s(epoch_s, w.spread_until_day);
-    until = end_s <= epoch_s ? now : sim::SimTime::from_s(end_s - scenario_.simulation.start_epoch_s);
+    until =
+        end_s <= epoch_s ? now : sim::SimTime::from_s(end_s - scenario_.simulation.start_epoch_s);
   }
   bool reboot_at_end = false;
   if (w.active_period.us > 0) {
@@ -402,7 +425,8 @@ void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
   w.scan_started[pos] = now;
   books(ctx).worm[w.index].account(now, rate_of(w, host), +1);
   if (until != sim::SimTime::max())
-    ctx.post_local(until, reboot_at_end ? kWormReboot : kStopScanning, w.index, pos, w.episode[pos]);
+    ctx.post_local(until, reboot_at_end ? kWormReboot : kStopScanning, w.index, pos,
+                   w.episode[pos]);
   sim::RandomStream rng = scan_stream(w, pos);
   if (w.strategy->is_sequential()) {
     w.scanner[pos].probes = 0;
@@ -439,7 +463,8 @@ void Outbreak::schedule_next(Worm& w, std::uint32_t pos, double p, sim::RandomSt
     }
   } else if (p > 0) {
     const ProbeClock clock{rate_of(w, host), 0, {}};
-    at = ctx.now() + (options_.per_probe ? clock.after_probes(1, rng) : clock.until_success(p, rng));
+    at =
+        ctx.now() + (options_.per_probe ? clock.after_probes(1, rng) : clock.until_success(p, rng));
   }
   w.stream_position[pos] = rng.position();
   if (at >= w.scan_until[pos]) return;  // the stop event ends the scanning
@@ -510,11 +535,10 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
   const Os os = hosts.os[host];
   auto& b = books(ctx);
   if (w.kind == Worm::Kind::codered_v1 || w.kind == Worm::Kind::codered_v2 ||
-      w.kind == Worm::Kind::codered_ii) {  // the Code Red family, on TCP 80
+      w.kind == Worm::Kind::codered_ii) {           // the Code Red family, on TCP 80
     if (hs.iis_up_at[host] > ctx.now().us) return;  // IIS is down
-    const bool redirect_crash = w.kind == Worm::Kind::codered_ii
-                                    ? is_nt4(os)
-                                    : (hosts.services[host] & kIis4Redirect) != 0;
+    const bool redirect_crash =
+        w.kind == Worm::Kind::codered_ii ? is_nt4(os) : (hosts.services[host] & kIis4Redirect) != 0;
     if (redirect_crash && !w.infectable[pos]) {
       // IIS 4.0 with URL redirection (Code Red) or IIS on NT 4.0 (Code Red II) crashes.
       hs.iis_up_at[host] = (ctx.now() + w.iis_down_for).us;
@@ -551,8 +575,7 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
     if ((e.tag & kTftpOk) == 0) return;  // the shell ran but msblast.exe never arrived
     // The infection completes when the TFTP pull does, if the host has not rebooted since.
     w.pending_source[pos] = e.aux;
-    ctx.post_local(ctx.now() + w.tftp_time, kInfect, w.index, pos,
-                   hs.episode[host]);
+    ctx.post_local(ctx.now() + w.tftp_time, kInfect, w.index, pos, hs.episode[host]);
   }
 }
 
@@ -565,8 +588,7 @@ void Outbreak::crash_rpc(std::uint32_t host, std::uint32_t source, const Worm& w
   hs.ever_crashed[host] = 1;
   if (hs.crash_pending[host]) return;
   hs.crash_pending[host] = 1;
-  ctx.post_local(ctx.now() + w.reboot_after_crash, kRebootStart, 0, host,
-                 hs.episode[host]);
+  ctx.post_local(ctx.now() + w.reboot_after_crash, kRebootStart, 0, host, hs.episode[host]);
 }
 
 void Outbreak::infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Context& ctx) {
@@ -676,8 +698,10 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
     case kProbe: {
       Worm& w = *worms_[e.tag & kWormMask];
       if (e.aux != w.episode[e.subject] || !w.scanning[e.subject]) return;  // stopped since
-      if (e.kind == kScan) on_scan(w, e, ctx);
-      else on_probe(w, e, ctx);
+      if (e.kind == kScan)
+        on_scan(w, e, ctx);
+      else
+        on_probe(w, e, ctx);
       return;
     }
     case kDeliver:

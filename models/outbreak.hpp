@@ -45,11 +45,11 @@ struct ReplicationSummary : WormSummary {
   std::uint64_t replication = 0;
   std::uint64_t hosts = 0;
   std::vector<WormSummary> worms;
-  std::uint64_t rpc_crashes = 0;   ///< RPC service crashes (each starts a reboot countdown)
+  std::uint64_t rpc_crashes = 0;  ///< RPC service crashes (each starts a reboot countdown)
   std::uint64_t iis_crashes = 0;
   std::uint64_t reboots = 0;
-  std::uint64_t defaced = 0;       ///< distinct hosts defaced
-  std::uint64_t backdoored = 0;    ///< distinct hosts left with a backdoor
+  std::uint64_t defaced = 0;     ///< distinct hosts defaced
+  std::uint64_t backdoored = 0;  ///< distinct hosts left with a backdoor
   std::uint64_t patched_by_welchia = 0;
   /// Infected hosts (any worm) that were crashed by a wrong exploit at least once.
   std::uint64_t infected_ever_crashed = 0;
@@ -66,13 +66,19 @@ struct OutbreakOptions {
 /// One line of the event log.
 struct OutbreakEvent {
   enum class Kind : std::uint8_t {
-    seeded, infected, rpc_crash, iis_crash, rpc_stopped, reboot, back_up
+    seeded,
+    infected,
+    rpc_crash,
+    iis_crash,
+    rpc_stopped,
+    reboot,
+    back_up
   };
   sim::SimTime time;
   std::uint32_t host = 0;
   Kind kind = Kind::infected;
-  std::uint8_t worm = 0;       ///< index of the worm involved, in the scenario's order
-  std::uint32_t cause = 0;     ///< the host whose probe caused it (itself for seeds and reboots)
+  std::uint8_t worm = 0;    ///< index of the worm involved, in the scenario's order
+  std::uint32_t cause = 0;  ///< the host whose probe caused it (itself for seeds and reboots)
   // Filled in by event_log(): where the host and the cause sit.
   std::uint32_t address = 0, cause_address = 0;
   sim::Prefix site{};

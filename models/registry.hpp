@@ -66,6 +66,7 @@ const ModelInfo* find_model(std::string_view kind, std::string_view name);
 std::string model_names(std::string_view kind);
 
 /// The nearest of `candidates` to `word` by edit distance, if close enough to be a likely typo.
-std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
+std::optional<std::string> nearest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
 
 }  // namespace wormsim::models

@@ -9,8 +9,8 @@ ReplicationRun run_replication(const Scenario& scenario, std::uint64_t replicati
                                const OutbreakOptions& options) {
   Outbreak outbreak(scenario, build_world(scenario, replication), replication, options);
   sim::SequentialScheduler scheduler;
-  const sim::RunStats stats = scheduler.run(
-      outbreak, {scenario.simulation.duration, scenario.simulation.sample_every});
+  const sim::RunStats stats =
+      scheduler.run(outbreak, {scenario.simulation.duration, scenario.simulation.sample_every});
   ReplicationRun run;
   run.summary = outbreak.summarize(stats.events);
   run.curves = outbreak.curves();

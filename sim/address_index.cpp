@@ -90,8 +90,7 @@ std::pair<std::size_t, std::size_t> AddressIndex::range(Prefix block) const {
   }
   const std::size_t lo = lower_bound(block.base);
   const std::uint32_t last = block.last();
-  const std::size_t hi =
-      last == 0xFFFFFFFFu ? addresses_.size() : lower_bound(last + 1);
+  const std::size_t hi = last == 0xFFFFFFFFu ? addresses_.size() : lower_bound(last + 1);
   return {lo, hi};
 }
 

@@ -34,8 +34,10 @@ class Context {
     e.tag = tag;
     e.subject = subject;
     e.aux = aux;
-    if (outbox_ != nullptr && target_partition != partition_) outbox_->push_back(e);
-    else queue_->push(e);
+    if (outbox_ != nullptr && target_partition != partition_)
+      outbox_->push_back(e);
+    else
+      queue_->push(e);
   }
   /// Posts an event for this partition.
   void post_local(SimTime at, std::uint16_t kind, std::uint16_t tag, std::uint32_t subject,

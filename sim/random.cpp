@@ -37,8 +37,8 @@ std::array<std::uint32_t, 2> stream_key(std::uint64_t seed, std::uint64_t replic
   return {static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32)};
 }
 
-RandomStream::RandomStream(std::array<std::uint32_t, 2> key, std::uint64_t entity,
-                           Purpose purpose, std::uint64_t position)
+RandomStream::RandomStream(std::array<std::uint32_t, 2> key, std::uint64_t entity, Purpose purpose,
+                           std::uint64_t position)
     : key_(key),
       entity_low_(static_cast<std::uint32_t>(entity)),
       entity_high_purpose_(static_cast<std::uint32_t>(((entity >> 32) & 0xFFFFFFu) << 8) |
@@ -51,10 +51,10 @@ RandomStream::RandomStream(std::array<std::uint32_t, 2> key, std::uint64_t entit
 }
 
 void RandomStream::refill() {
-  const auto out = Philox4x32::apply({static_cast<std::uint32_t>(block_),
-                                      static_cast<std::uint32_t>(block_ >> 32), entity_low_,
-                                      entity_high_purpose_},
-                                     key_);
+  const auto out = Philox4x32::apply(
+      {static_cast<std::uint32_t>(block_), static_cast<std::uint32_t>(block_ >> 32), entity_low_,
+       entity_high_purpose_},
+      key_);
   ++block_;
   // Served from the back: buffer_[1] first, then buffer_[0].
   buffer_[1] = (static_cast<std::uint64_t>(out[1]) << 32) | out[0];

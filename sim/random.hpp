@@ -38,8 +38,7 @@ class RandomStream {
   RandomStream() = default;
   RandomStream(std::array<std::uint32_t, 2> key, std::uint64_t entity, Purpose purpose,
                std::uint64_t position = 0);
-  RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t entity,
-               Purpose purpose)
+  RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t entity, Purpose purpose)
       : RandomStream(stream_key(seed, replication), entity, purpose) {}
 
   /// The next 64 random bits.

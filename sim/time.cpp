@@ -6,7 +6,9 @@
 
 namespace wormsim::sim {
 
-SimTime SimTime::from_seconds(double s) { return SimTime{std::llround(s * 1e6)}; }
+SimTime SimTime::from_seconds(double s) {
+  return SimTime{std::llround(s * 1e6)};
+}
 
 std::optional<SimTime> parse_duration(std::string_view text) {
   if (text.empty()) return std::nullopt;
@@ -17,7 +19,8 @@ std::optional<SimTime> parse_duration(std::string_view text) {
     std::size_t start = i;
     long double value = 0;
     bool any_digit = false;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '_')) {
+    while (i < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '_')) {
       if (text[i] != '_') {
         value = value * 10 + (text[i] - '0');
         any_digit = true;
@@ -40,13 +43,20 @@ std::optional<SimTime> parse_duration(std::string_view text) {
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string_view unit = text.substr(unit_start, i - unit_start);
     long double factor;
-    if (unit == "us") factor = 1;
-    else if (unit == "ms") factor = 1e3L;
-    else if (unit == "s") factor = 1e6L;
-    else if (unit == "m" || unit == "min") factor = 6e7L;
-    else if (unit == "h") factor = 3.6e9L;
-    else if (unit == "d") factor = 8.64e10L;
-    else return std::nullopt;
+    if (unit == "us")
+      factor = 1;
+    else if (unit == "ms")
+      factor = 1e3L;
+    else if (unit == "s")
+      factor = 1e6L;
+    else if (unit == "m" || unit == "min")
+      factor = 6e7L;
+    else if (unit == "h")
+      factor = 3.6e9L;
+    else if (unit == "d")
+      factor = 8.64e10L;
+    else
+      return std::nullopt;
     total_us += value * factor;
     if (total_us > 9.2e18L) return std::nullopt;
   }

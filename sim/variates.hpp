@@ -41,7 +41,9 @@ inline std::uint64_t uniform_below(RandomStream& s, std::uint64_t n) {
 }
 
 /// Bernoulli(p): one word.
-inline bool bernoulli(RandomStream& s, double p) { return uniform01(s) < p; }
+inline bool bernoulli(RandomStream& s, double p) {
+  return uniform01(s) < p;
+}
 
 /// Exponential with the given rate (mean 1/rate) by inversion: -ln(U)/rate, U in (0, 1]. One word.
 inline double exponential(RandomStream& s, double rate) {

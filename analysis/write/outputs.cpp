@@ -1,14 +1,14 @@
 #include "analysis/write/outputs.hpp"
 
+#include <fmt/format.h>
+#include <unistd.h>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
-#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
-#include <unistd.h>
 
 #include "analysis/statistics.hpp"
 #include "models/worm/calendar.hpp"
@@ -30,14 +30,14 @@ std::string format_seconds(sim::SimTime t) {
 
 void write_text_file(const std::filesystem::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (!out)
-    throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+  if (!out) throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   out.close();
   if (!out) throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
 }
 
-void write_curves_csv(const std::filesystem::path& file, const std::vector<ReplicationResult>& runs) {
+void write_curves_csv(const std::filesystem::path& file,
+                      const std::vector<ReplicationResult>& runs) {
   std::string text = "time_s,replication,metric,value\n";
   for (const auto& run : runs) {
     const sim::MetricTable& c = run.curves;
@@ -102,7 +102,8 @@ Json parameters(const models::Scenario& s, std::uint32_t partitions) {
   Json pops = Json::array();
   for (const auto& pop : s.populations) {
     Json os = Json::object(), locale = Json::object(), services = Json::array();
-    for (const auto& [v, w] : pop.os) os[std::string(models::kOsNames[static_cast<std::size_t>(v)])] = w;
+    for (const auto& [v, w] : pop.os)
+      os[std::string(models::kOsNames[static_cast<std::size_t>(v)])] = w;
     for (const auto& [v, w] : pop.locale)
       locale[std::string(models::kLocaleNames[static_cast<std::size_t>(v)])] = w;
     for (const auto& sv : models::kServiceNames)
@@ -122,10 +123,14 @@ Json parameters(const models::Scenario& s, std::uint32_t partitions) {
     Json j;
     j["model"] = w.model;
     for (const auto& [key, value] : w.params) {
-      if (const auto* i = std::get_if<std::int64_t>(&value)) j[key] = *i;
-      else if (const auto* d = std::get_if<double>(&value)) j[key] = *d;
-      else if (const auto* t = std::get_if<std::string>(&value)) j[key] = *t;
-      else j[key] = sim::format_duration(std::get<sim::SimTime>(value));
+      if (const auto* i = std::get_if<std::int64_t>(&value))
+        j[key] = *i;
+      else if (const auto* d = std::get_if<double>(&value))
+        j[key] = *d;
+      else if (const auto* t = std::get_if<std::string>(&value))
+        j[key] = *t;
+      else
+        j[key] = sim::format_duration(std::get<sim::SimTime>(value));
     }
     worms.push_back(j);
   }
@@ -151,8 +156,11 @@ Json worm_figures(const models::ReplicationSummary& s) {
 Json estimate_json(const std::vector<std::optional<double>>& values) {
   const auto e = estimate(values);
   if (!e) return nullptr;
-  return {{"n", e->n},           {"mean", e->mean},       {"median", e->median},
-          {"ci95_low", e->ci_low}, {"ci95_high", e->ci_high}};
+  return {{"n", e->n},
+          {"mean", e->mean},
+          {"median", e->median},
+          {"ci95_low", e->ci_low},
+          {"ci95_high", e->ci_high}};
 }
 
 }  // namespace
@@ -222,7 +230,8 @@ void write_run_json(const std::filesystem::path& file, const RunInfo& info) {
   j["scheduler"] = info.scheduler;
   j["wall_seconds"] = info.wall_seconds;
   j["events"] = info.events;
-  j["events_per_second"] = info.wall_seconds > 0 ? static_cast<double>(info.events) / info.wall_seconds : 0.0;
+  j["events_per_second"] =
+      info.wall_seconds > 0 ? static_cast<double>(info.events) / info.wall_seconds : 0.0;
   j["host"] = host;
   j["finished_utc"] = iso_utc(static_cast<std::int64_t>(now));
   write_text_file(file, j.dump(2) + "\n");

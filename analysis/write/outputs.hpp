@@ -25,7 +25,8 @@ struct ReplicationResult {
 std::string format_seconds(sim::SimTime t);
 
 /// curves.csv: `time_s,replication,metric,value`, replications in order, then time, then metric.
-void write_curves_csv(const std::filesystem::path& file, const std::vector<ReplicationResult>& runs);
+void write_curves_csv(const std::filesystem::path& file,
+                      const std::vector<ReplicationResult>& runs);
 
 /// events.csv: `time_s,replication,host,site,event,worm,cause` — infections (cause: the infecting
 /// host), crashes (the probing host), reboots and returns (the host itself; worm "-"), seeds.

@@ -1,6 +1,6 @@
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <fmt/format.h>
 #include <memory>
 
 #include "app/commands/commands.hpp"

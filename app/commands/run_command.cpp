@@ -1,11 +1,11 @@
-#include <CLI/CLI.hpp>
-#include <chrono>
-#include <filesystem>
 #include <fmt/format.h>
-#include <memory>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "analysis/write/outputs.hpp"
@@ -69,13 +69,16 @@ void print_summary(const models::Scenario& s, const std::vector<analysis::Replic
   }
   fmt::print("  peak                  {} new infections/min at {}\n",
              with_commas(first.peak_infections_per_minute), clock_of(s, first.peak_minute_start_s));
-  if (runs.size() > 1) fmt::print("  (figures of replication 0; all replications in summary.json)\n");
+  if (runs.size() > 1)
+    fmt::print("  (figures of replication 0; all replications in summary.json)\n");
   fmt::print("  wall time             {:.2f} s\n", wall);
   fmt::print("outputs in {}/ (curves.csv, {}summary.json, run.json)\n", out.string(),
              runs.front().events.empty() ? "" : "events.csv, ");
 }
 
-std::string built_in_name() { return fmt::format("(built-in) {}", kDefaultScenarioName); }
+std::string built_in_name() {
+  return fmt::format("(built-in) {}", kDefaultScenarioName);
+}
 
 }  // namespace
 
@@ -99,16 +102,16 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
                 "Simulate every single probe (reference mode, for small address spaces)");
   return [o, command_line]() {
     models::Scenario scenario =
-        o->file.empty()
-            ? models::load_scenario_text(kDefaultScenarioText, built_in_name())
-            : models::load_scenario_file(o->file);
+        o->file.empty() ? models::load_scenario_text(kDefaultScenarioText, built_in_name())
+                        : models::load_scenario_file(o->file);
     if (o->seed) scenario.simulation.seed = *o->seed;
     if (o->replications) scenario.simulation.replications = *o->replications;
     if (!o->duration.empty()) {
       const auto d = sim::parse_duration(o->duration);
       if (!d || d->us <= 0)
-        throw models::InputError("wormsim run: error: --duration: expected a positive duration with units (" +
-                                 std::string(sim::duration_units) + "), got \"" + o->duration + "\"\n");
+        throw models::InputError(
+            "wormsim run: error: --duration: expected a positive duration with units (" +
+            std::string(sim::duration_units) + "), got \"" + o->duration + "\"\n");
       scenario.simulation.duration = *d;
       if (scenario.simulation.sample_every > *d) scenario.simulation.sample_every = *d;
     }
@@ -116,9 +119,11 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     const std::filesystem::path out(o->out);
     std::error_code ec;
     std::filesystem::create_directories(out, ec);
-    if (ec) throw std::runtime_error("cannot create output folder " + out.string() + ": " + ec.message());
+    if (ec)
+      throw std::runtime_error("cannot create output folder " + out.string() + ": " + ec.message());
 
-    const unsigned threads = o->threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o->threads;
+    const unsigned threads =
+        o->threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o->threads;
     const models::OutbreakOptions options{o->per_probe, o->events};
     const std::uint32_t reps = scenario.simulation.replications;
     std::vector<analysis::ReplicationResult> results(reps);
@@ -131,9 +136,8 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
       for (std::uint32_t r = 0; r < reps; ++r) one(r);
     } else {
       tbb::task_arena arena(static_cast<int>(threads));
-      arena.execute([&] {
-        tbb::parallel_for(std::uint32_t{0}, reps, [&](std::uint32_t r) { one(r); });
-      });
+      arena.execute(
+          [&] { tbb::parallel_for(std::uint32_t{0}, reps, [&](std::uint32_t r) { one(r); }); });
     }
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -144,10 +148,9 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     if (o->events) analysis::write_events_csv(out / "events.csv", scenario, results);
     analysis::write_summary_json(out / "summary.json", scenario, results, WORMSIM_VERSION,
                                  o->per_probe);
-    analysis::write_run_json(out / "run.json",
-                             {WORMSIM_VERSION, command_line,
-                              o->file.empty() ? built_in_name() : o->file,
-                              threads, "sequential", wall, events});
+    analysis::write_run_json(out / "run.json", {WORMSIM_VERSION, command_line,
+                                                o->file.empty() ? built_in_name() : o->file,
+                                                threads, "sequential", wall, events});
     print_summary(scenario, results, out, wall);
     return kExitOk;
   };

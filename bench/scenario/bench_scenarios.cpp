@@ -11,7 +11,8 @@
 
 namespace {
 
-const std::string kCodeRed = std::string(WORMSIM_SOURCE_DIR) + "/scenarios/codered/codered-v2-2001-07-19.toml";
+const std::string kCodeRed =
+    std::string(WORMSIM_SOURCE_DIR) + "/scenarios/codered/codered-v2-2001-07-19.toml";
 
 void BM_CodeRedV2Day(benchmark::State& state) {
   const auto scenario = wormsim::models::load_scenario_file(kCodeRed);

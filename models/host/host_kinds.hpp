@@ -25,8 +25,8 @@ enum class Os : std::uint8_t {
   other,
 };
 inline constexpr std::array<std::string_view, 13> kOsNames = {
-    "win9x",       "nt4-pre-sp6a", "nt4-sp6a", "win2000-rtm", "win2000-sp1",
-    "win2000-sp2", "win2000-sp3",  "win2000-sp4", "xp-rtm",   "xp-sp1",
+    "win9x",       "nt4-pre-sp6a", "nt4-sp6a",    "win2000-rtm", "win2000-sp1",
+    "win2000-sp2", "win2000-sp3",  "win2000-sp4", "xp-rtm",      "xp-sp1",
     "win2003",     "solaris",      "other"};
 
 enum class Locale : std::uint8_t { en, zh, other };

@@ -168,7 +168,8 @@ World build_world(const Scenario& s, std::uint64_t replication) {
   // Sites: the placement blocks that hold hosts, ordered by (base, length).
   std::vector<sim::Prefix> site_of_host(n);
   for (std::size_t i = 0; i < n; ++i)
-    site_of_host[i] = sim::Prefix::of(h.address[i], s.populations[h.population[i]].placement.block_length);
+    site_of_host[i] =
+        sim::Prefix::of(h.address[i], s.populations[h.population[i]].placement.block_length);
   w.sites = site_of_host;
   auto site_less = [](const sim::Prefix& a, const sim::Prefix& b) {
     return a.base != b.base ? a.base < b.base : a.length < b.length;

@@ -37,9 +37,7 @@ struct World {
   std::vector<std::uint32_t> site_partition;
   std::uint32_t partitions = 1;
 
-  std::uint32_t partition_of_host(std::size_t h) const {
-    return site_partition[hosts.site[h]];
-  }
+  std::uint32_t partition_of_host(std::size_t h) const { return site_partition[hosts.site[h]]; }
 };
 
 /// Draws the world of one replication. Deterministic in (scenario, replication).

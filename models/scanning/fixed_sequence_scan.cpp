@@ -72,8 +72,8 @@ OrderedHit FixedSequenceScan::next_in_order(std::uint32_t, const ScannerState& s
                                             const sim::LiveIndex& relevant) const {
   const std::uint64_t size = space_.size();
   const std::uint64_t cursor = state.cursor % size;
-  const auto first = std::lower_bound(order_.begin(), order_.end(),
-                                      std::make_pair(cursor, std::uint32_t{0}));
+  const auto first =
+      std::lower_bound(order_.begin(), order_.end(), std::make_pair(cursor, std::uint32_t{0}));
   // From the cursor to the end of the sequence, then from its beginning: the first live entry.
   auto scan = [&](auto from, auto to) -> OrderedHit {
     for (auto it = from; it != to; ++it)

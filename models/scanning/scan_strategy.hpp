@@ -34,8 +34,7 @@ struct ProbeClock {
   bool is_poisson() const { return batch_size == 0; }
   /// Mean probes per second, whichever the mode.
   double mean_rate_per_s() const {
-    return is_poisson() ? rate_per_s
-                        : static_cast<double>(batch_size) / batch_interval.seconds();
+    return is_poisson() ? rate_per_s : static_cast<double>(batch_size) / batch_interval.seconds();
   }
   /// Poisson mode: time to the first success when each probe succeeds with probability p: the
   /// thinned process is Poisson of rate rate*p, so this is Exp(rate*p). One word.

@@ -1,7 +1,7 @@
 #include "models/scenario/diagnostics.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace wormsim::models {
 

@@ -10,8 +10,8 @@ namespace wormsim::models {
 
 struct Diagnostic {
   std::string file;
-  int line = 0;    ///< 1-based; 0 when the problem has no place in the file
-  int column = 0;  ///< 1-based
+  int line = 0;       ///< 1-based; 0 when the problem has no place in the file
+  int column = 0;     ///< 1-based
   std::string table;  ///< "simulation", "population", ... or "" at the top level
   std::string key;
   std::string message;

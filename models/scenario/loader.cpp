@@ -1,5 +1,6 @@
 #include "models/scenario/loader.hpp"
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -11,7 +12,6 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
-#include <toml++/toml.h>
 
 #include "models/address_plan.hpp"
 #include "models/registry.hpp"
@@ -50,16 +50,22 @@ std::string as_quoted(std::string_view text) {
   std::string out = "\"";
   for (char ch : shown) {
     const auto c = static_cast<unsigned char>(ch);
-    if (ch == '"') out += "\\\"";
-    else if (ch == '\\') out += "\\\\";
-    else if (ch == '\n') out += "\\n";
-    else if (ch == '\t') out += "\\t";
-    else if (ch == '\r') out += "\\r";
+    if (ch == '"')
+      out += "\\\"";
+    else if (ch == '\\')
+      out += "\\\\";
+    else if (ch == '\n')
+      out += "\\n";
+    else if (ch == '\t')
+      out += "\\t";
+    else if (ch == '\r')
+      out += "\\r";
     else if (c < 0x20 || c == 0x7F) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
       out += buf;
-    } else out += ch;
+    } else
+      out += ch;
   }
   out += cut ? "\"..." : "\"";
   return out;
@@ -67,11 +73,11 @@ std::string as_quoted(std::string_view text) {
 
 /// A key as it appears in a message: as written when it is a TOML bare key, quoted otherwise.
 std::string key_text(std::string_view key) {
-  const bool bare = !key.empty() && key.size() <= 60 &&
-                    std::all_of(key.begin(), key.end(), [](char ch) {
-                      return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                             (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
-                    });
+  const bool bare =
+      !key.empty() && key.size() <= 60 && std::all_of(key.begin(), key.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+               ch == '_' || ch == '-';
+      });
   return bare ? std::string(key) : as_quoted(key);
 }
 
@@ -87,16 +93,26 @@ std::string number_text(double v) {
 
 std::string describe(const toml::node& n) {
   std::ostringstream os;
-  if (n.is_string()) os << "string " << as_quoted(n.as_string()->get());
-  else if (n.is_integer()) os << "integer " << n.as_integer()->get();
-  else if (n.is_floating_point()) os << "number " << number_text(n.as_floating_point()->get());
-  else if (n.is_boolean()) os << "boolean " << (n.as_boolean()->get() ? "true" : "false");
-  else if (n.is_table()) os << "a table";
-  else if (n.is_array()) os << "an array";
-  else if (n.is_date_time()) os << "the date-time " << n.as_date_time()->get();
-  else if (n.is_date()) os << "the date " << n.as_date()->get() << " without a time of day";
-  else if (n.is_time()) os << "the time of day " << n.as_time()->get() << " without a date";
-  else os << "something else";
+  if (n.is_string())
+    os << "string " << as_quoted(n.as_string()->get());
+  else if (n.is_integer())
+    os << "integer " << n.as_integer()->get();
+  else if (n.is_floating_point())
+    os << "number " << number_text(n.as_floating_point()->get());
+  else if (n.is_boolean())
+    os << "boolean " << (n.as_boolean()->get() ? "true" : "false");
+  else if (n.is_table())
+    os << "a table";
+  else if (n.is_array())
+    os << "an array";
+  else if (n.is_date_time())
+    os << "the date-time " << n.as_date_time()->get();
+  else if (n.is_date())
+    os << "the date " << n.as_date()->get() << " without a time of day";
+  else if (n.is_time())
+    os << "the time of day " << n.as_time()->get() << " without a date";
+  else
+    os << "something else";
   return os.str();
 }
 
@@ -125,12 +141,18 @@ std::optional<double> parse_rate(std::string_view text) {
     return std::nullopt;
   const std::string_view unit = text.substr(slash + 1);
   double per_s;
-  if (unit == "s") per_s = 1;
-  else if (unit == "ms") per_s = 1e3;
-  else if (unit == "min" || unit == "m") per_s = 1.0 / 60;
-  else if (unit == "h") per_s = 1.0 / 3600;
-  else if (unit == "d") per_s = 1.0 / 86400;
-  else return std::nullopt;
+  if (unit == "s")
+    per_s = 1;
+  else if (unit == "ms")
+    per_s = 1e3;
+  else if (unit == "min" || unit == "m")
+    per_s = 1.0 / 60;
+  else if (unit == "h")
+    per_s = 1.0 / 3600;
+  else if (unit == "d")
+    per_s = 1.0 / 86400;
+  else
+    return std::nullopt;
   return value * per_s;
 }
 
@@ -166,8 +188,10 @@ double max_safe_mean(std::uint64_t count, double usable) {
   if (blocks_cannot_overflow(count, usable, usable)) return usable;
   for (int i = 0; i < 200; ++i) {
     const double mid = (lo + hi) / 2;
-    if (blocks_cannot_overflow(count, std::exp(mid), usable)) lo = mid;
-    else hi = mid;
+    if (blocks_cannot_overflow(count, std::exp(mid), usable))
+      lo = mid;
+    else
+      hi = mid;
   }
   return std::exp(lo);
 }
@@ -236,8 +260,10 @@ class Loader {
     check_keys(root, "", {"simulation", "address_space", "population", "worm"});
     s.simulation.name = default_name();
     if (auto* t = table_at(root, "simulation", true)) read_simulation(*t, s.simulation);
-    if (auto* t = table_at(root, "address_space", false)) read_address_space(*t, s.address_space);
-    else s.address_space.allocated = allocated_blocks("all", s.address_space.prefix);
+    if (auto* t = table_at(root, "address_space", false))
+      read_address_space(*t, s.address_space);
+    else
+      s.address_space.allocated = allocated_blocks("all", s.address_space.prefix);
     read_populations(root, s);
     read_worms(root, s);
     cross_check(s);
@@ -262,8 +288,7 @@ class Loader {
   const toml::table* table_at(const toml::table& root, const std::string& key, bool required) {
     const toml::node* n = root.get(key);
     if (n == nullptr) {
-      if (required)
-        diags_.add({file_, 0, 0, "", key, "missing table [" + key + "]"});
+      if (required) diags_.add({file_, 0, 0, "", key, "missing table [" + key + "]"});
       return nullptr;
     }
     if (!n->is_table()) {
@@ -279,8 +304,10 @@ class Loader {
       const std::string key(k.str());
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
       std::string msg = "unknown key";
-      if (auto near = nearest(key, allowed)) msg += "; did you mean '" + *near + "'?";
-      else msg += "; valid keys: " + join(allowed);
+      if (auto near = nearest(key, allowed))
+        msg += "; did you mean '" + *near + "'?";
+      else
+        msg += "; valid keys: " + join(allowed);
       error(k.source(), table, key_text(key), msg);
     }
   }
@@ -308,8 +335,8 @@ class Loader {
     const std::int64_t v = n.as_integer()->get();
     if (static_cast<double>(v) < spec.min || static_cast<double>(v) > spec.max) {
       error(n.source(), table, spec.key,
-            "expected an integer from " + number_text(spec.min) + " to " +
-                number_text(spec.max) + ", got " + std::to_string(v));
+            "expected an integer from " + number_text(spec.min) + " to " + number_text(spec.max) +
+                ", got " + std::to_string(v));
       return std::nullopt;
     }
     return v;
@@ -430,15 +457,18 @@ class Loader {
       const std::string name(k.str());
       const auto value = enum_from_name<T>(names, name);
       if (!value) {
-        std::string msg = "expected " + what + " (one of: " + join(valid) + "), got " + as_quoted(name);
+        std::string msg =
+            "expected " + what + " (one of: " + join(valid) + "), got " + as_quoted(name);
         if (auto near = nearest(name, valid)) msg += "; did you mean \"" + *near + "\"?";
         error(k.source(), table, key, msg);
         ok = false;
         continue;
       }
       double w;
-      if (v.is_floating_point()) w = v.as_floating_point()->get();
-      else if (v.is_integer()) w = static_cast<double>(v.as_integer()->get());
+      if (v.is_floating_point())
+        w = v.as_floating_point()->get();
+      else if (v.is_integer())
+        w = static_cast<double>(v.as_integer()->get());
       else {
         error(v.source(), table, key + "." + key_text(name),
               "expected a fraction from 0 to 1, got " + describe(v));
@@ -479,11 +509,14 @@ class Loader {
     if (auto* n = t.get("start")) read_start(*n, c);
     bool duration_ok = true;
     if (auto* n = t.get("duration")) {
-      if (auto v = read_duration(*n, tn, *info.find("duration"))) c.duration = *v;
-      else duration_ok = false;
+      if (auto v = read_duration(*n, tn, *info.find("duration")))
+        c.duration = *v;
+      else
+        duration_ok = false;
     }
     if (auto* n = t.get("seed"))
-      if (auto v = read_integer(*n, tn, *info.find("seed"))) c.seed = static_cast<std::uint64_t>(*v);
+      if (auto v = read_integer(*n, tn, *info.find("seed")))
+        c.seed = static_cast<std::uint64_t>(*v);
     if (auto* n = t.get("sample_every")) {
       if (auto v = read_duration(*n, tn, *info.find("sample_every"))) {
         c.sample_every = *v;
@@ -531,7 +564,8 @@ class Loader {
       written << dt;
       error(n.source(), tn, "start",
             "expected a date-time with an offset such as 2001-07-19T10:00:00Z (Z for UTC), got "
-            "the local date-time " + written.str());
+            "the local date-time " +
+                written.str());
       return;
     }
     c.start_epoch_s = days_from_civil(dt.date.year, dt.date.month, dt.date.day) * 86400 +
@@ -545,7 +579,8 @@ class Loader {
     check_keys(t, tn, keys_of(info));
     if (auto* n = t.get("prefix")) {
       if (auto s = read_string(*n, tn, "prefix")) {
-        if (auto p = sim::parse_prefix(*s)) c.prefix = *p;
+        if (auto p = sim::parse_prefix(*s))
+          c.prefix = *p;
         else {
           error(n->source(), tn, "prefix", explain_bad_prefix(*s));
           space_ok_ = false;
@@ -624,7 +659,8 @@ class Loader {
           place.count_ok = true;
         }
       } else {
-        error(t.source(), tn, "count", "missing: how many hosts the population has, e.g. count = 1_000");
+        error(t.source(), tn, "count",
+              "missing: how many hosts the population has, e.g. count = 1_000");
       }
       if (auto* v = t.get("placement")) {
         place.placement = v;
@@ -633,8 +669,9 @@ class Loader {
       if (auto* v = t.get("os")) {
         if (auto m = read_mix<Os>(*v, tn, "os", "an OS name", kOsNames)) p.os = *m;
       } else {
-        error(t.source(), tn, "os", "missing: the population's mix of operating systems, e.g. "
-                                    "os = { \"win2000-sp1\" = 1.0 }");
+        error(t.source(), tn, "os",
+              "missing: the population's mix of operating systems, e.g. "
+              "os = { \"win2000-sp1\" = 1.0 }");
       }
       if (auto* v = t.get("locale")) {
         if (auto m = read_mix<Locale>(*v, tn, "locale", "a locale", kLocaleNames)) p.locale = *m;
@@ -684,9 +721,12 @@ class Loader {
       place.mean = v;
       double m = 0;
       bool ok = true;
-      if (v->is_floating_point()) m = v->as_floating_point()->get();
-      else if (v->is_integer()) m = static_cast<double>(v->as_integer()->get());
-      else ok = false;
+      if (v->is_floating_point())
+        m = v->as_floating_point()->get();
+      else if (v->is_integer())
+        m = static_cast<double>(v->as_integer()->get());
+      else
+        ok = false;
       if (!ok || !std::isfinite(m) || m <= 0) {
         error(v->source(), tn, "placement.mean_per_block",
               "expected a positive number of hosts per block, got " + describe(*v));
@@ -711,7 +751,8 @@ class Loader {
     for (const auto& item : *n.as_array()) {
       if (auto s = read_choice(item, tn, "services", "a service", valid))
         p.services |= *service_from_name(*s);
-      else ok = false;
+      else
+        ok = false;
     }
     return ok;
   }
@@ -728,7 +769,8 @@ class Loader {
     } else if (n->is_array_of_tables() && !n->as_array()->empty()) {
       for (const auto& elem : *n->as_array()) read_worm(*elem.as_table(), s);
     } else {
-      error(n->source(), "", "worm", "expected a table [worm] or tables [[worm]], got " + describe(*n));
+      error(n->source(), "", "worm",
+            "expected a table [worm] or tables [[worm]], got " + describe(*n));
     }
   }
 
@@ -736,7 +778,8 @@ class Loader {
     const std::string tn = "worm";
     const toml::node* model_node = t.get("model");
     if (model_node == nullptr) {
-      error(t.source(), tn, "model", "missing: which worm to release (" + model_names("worm") + ")");
+      error(t.source(), tn, "model",
+            "missing: which worm to release (" + model_names("worm") + ")");
       return;
     }
     std::vector<std::string> worms;
@@ -767,21 +810,35 @@ class Loader {
         ok = true;
       };
       switch (spec.type) {
-        case ParamType::integer: store(read_integer(*v, tn, spec)); break;
+        case ParamType::integer:
+          store(read_integer(*v, tn, spec));
+          break;
         case ParamType::real:
-        case ParamType::probability: store(read_number(*v, tn, spec)); break;
-        case ParamType::rate: store(read_rate(*v, tn, spec)); break;
-        case ParamType::duration: store(read_duration(*v, tn, spec)); break;
-        case ParamType::choice: store(read_choice(*v, tn, spec.key, "a value", spec.choices)); break;
+        case ParamType::probability:
+          store(read_number(*v, tn, spec));
+          break;
+        case ParamType::rate:
+          store(read_rate(*v, tn, spec));
+          break;
+        case ParamType::duration:
+          store(read_duration(*v, tn, spec));
+          break;
+        case ParamType::choice:
+          store(read_choice(*v, tn, spec.key, "a value", spec.choices));
+          break;
         default:
-          throw std::logic_error("worm parameter " + spec.key + " has a type the loader cannot read");
+          throw std::logic_error("worm parameter " + spec.key +
+                                 " has a type the loader cannot read");
       }
       if (spec.key == "initial_infected") {
         place.initial_infected_ok = ok;
-        if (ok) w.initial_infected = static_cast<std::uint64_t>(std::get<std::int64_t>(w.params[spec.key]));
+        if (ok)
+          w.initial_infected =
+              static_cast<std::uint64_t>(std::get<std::int64_t>(w.params[spec.key]));
       }
     }
-    if (w.model == "codered-ii" && w.params.count("same_slash8") && w.params.count("same_slash16")) {
+    if (w.model == "codered-ii" && w.params.count("same_slash8") &&
+        w.params.count("same_slash16")) {
       // The third class ("anywhere") takes what the first two leave.
       const double local = w.number("same_slash8") + w.number("same_slash16");
       if (local > 1.0 + 1e-12) {
@@ -799,8 +856,10 @@ class Loader {
   std::optional<double> read_number(const toml::node& n, const std::string& table,
                                     const ParamSpec& spec) {
     double v;
-    if (n.is_floating_point()) v = n.as_floating_point()->get();
-    else if (n.is_integer()) v = static_cast<double>(n.as_integer()->get());
+    if (n.is_floating_point())
+      v = n.as_floating_point()->get();
+    else if (n.is_integer())
+      v = static_cast<double>(n.as_integer()->get());
     else {
       error(n.source(), table, spec.key, "expected a number, got " + describe(n));
       return std::nullopt;
@@ -809,8 +868,8 @@ class Loader {
     const double lo = probability ? 0.0 : spec.min, hi = probability ? 1.0 : spec.max;
     if (!(v >= lo && v <= hi)) {
       std::ostringstream msg;
-      msg << "expected " << (probability ? "a probability" : "a number") << " from " << lo
-          << " to " << hi << ", got " << describe(n);
+      msg << "expected " << (probability ? "a probability" : "a number") << " from " << lo << " to "
+          << hi << ", got " << describe(n);
       error(n.source(), table, spec.key, msg.str());
       return std::nullopt;
     }
@@ -823,8 +882,10 @@ class Loader {
       case ParamType::rate:
       case ParamType::string:
       case ParamType::choice:
-      case ParamType::prefix: return "\"" + spec.default_value + "\"";
-      default: return spec.default_value;
+      case ParamType::prefix:
+        return "\"" + spec.default_value + "\"";
+      default:
+        return spec.default_value;
     }
   }
 
@@ -864,7 +925,6 @@ class Loader {
     }
   }
 
-
   /// Every population must fit in its blocks, and its blocks in the allocated space.
   void check_placement(const Scenario& s, const PopulationConfig& p, const PopulationPlace& place) {
     const sim::Prefix space = s.address_space.prefix;
@@ -891,9 +951,11 @@ class Loader {
     if (!blocks_cannot_overflow(p.count, p.placement.mean_per_block, usable)) {
       error(where_mean, "population", "placement.mean_per_block",
             "expected at most " + number_text(round_down_2(max_safe_mean(p.count, usable))) +
-                " hosts per /" + std::to_string(len) + " on average, so that no block receives "
-                "more of the " + std::to_string(p.count) + " hosts than its " +
-                number_text(usable) + " usable addresses, got " + mean_text);
+                " hosts per /" + std::to_string(len) +
+                " on average, so that no block receives "
+                "more of the " +
+                std::to_string(p.count) + " hosts than its " + number_text(usable) +
+                " usable addresses, got " + mean_text);
       return;
     }
     double available_blocks = 0;
@@ -904,9 +966,9 @@ class Loader {
       error(where_count, "population", "count",
             "expected at most " +
                 number_text(std::floor(available_blocks * p.placement.mean_per_block)) +
-                " hosts (" + number_text(available_blocks) + " blocks of /" +
-                std::to_string(len) + " in the allocated space at " + mean_text +
-                " per block), got " + std::to_string(p.count));
+                " hosts (" + number_text(available_blocks) + " blocks of /" + std::to_string(len) +
+                " in the allocated space at " + mean_text + " per block), got " +
+                std::to_string(p.count));
     }
   }
 

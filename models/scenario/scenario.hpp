@@ -64,7 +64,9 @@ struct WormConfig {
   std::uint64_t initial_infected = 1;
   std::map<std::string, ParamValue> params;
 
-  std::int64_t integer(const std::string& key) const { return std::get<std::int64_t>(params.at(key)); }
+  std::int64_t integer(const std::string& key) const {
+    return std::get<std::int64_t>(params.at(key));
+  }
   double number(const std::string& key) const { return std::get<double>(params.at(key)); }
   sim::SimTime duration(const std::string& key) const {
     return std::get<sim::SimTime>(params.at(key));

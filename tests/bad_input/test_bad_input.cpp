@@ -111,8 +111,7 @@ probe_rate = "6/s"
 
 }  // namespace
 
-TEST_CASE("bad_input: the corpus has at least 24 cases, each with its expected messages",
-          "[e2e]") {
+TEST_CASE("bad_input: the corpus has at least 24 cases, each with its expected messages", "[e2e]") {
   // Every NN-name.toml opens with a one-line comment saying what is wrong and has an
   // NN-name.expected beside it; no .expected is left without its .toml.
   const auto names = corpus_names();
@@ -129,8 +128,7 @@ TEST_CASE("bad_input: the corpus has at least 24 cases, each with its expected m
   }
 }
 
-TEST_CASE("bad_input: wormsim validate prints exactly the expected messages and exits 2",
-          "[e2e]") {
+TEST_CASE("bad_input: wormsim validate prints exactly the expected messages and exits 2", "[e2e]") {
   // One section per corpus file, so a failure names the file; stderr must match byte for byte
   // (every problem, in file order, in the format of STYLE.md).
   for (const auto& name : corpus_names()) {
@@ -148,7 +146,8 @@ TEST_CASE("bad_input: a missing scenario file exits 2 with a message naming the 
   const Outcome o = run_wormsim("validate tests/bad_input/no-such-scenario.toml");
   CHECK(o.status == 2);
   CHECK(o.err.rfind("tests/bad_input/no-such-scenario.toml: error: cannot read the scenario "
-                    "file: ", 0) == 0);
+                    "file: ",
+                    0) == 0);
   CHECK(o.err.find("No such file or directory") != std::string::npos);
 }
 
@@ -275,9 +274,12 @@ TEST_CASE("bad_input: truncated or mutated scenario text is loaded or rejected, 
         byte = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
       else
         byte = palette[std::uniform_int_distribution<std::size_t>(0, palette.size() - 1)(rng)];
-      if (kind == 0) text[pos] = byte;
-      else if (kind == 1) text.insert(pos, 1, byte);
-      else text.erase(pos, 1);
+      if (kind == 0)
+        text[pos] = byte;
+      else if (kind == 1)
+        text.insert(pos, 1, byte);
+      else
+        text.erase(pos, 1);
       CAPTURE(kSeed, m, pos, kind, static_cast<int>(static_cast<unsigned char>(byte)));
       check(text);
     }
@@ -286,8 +288,7 @@ TEST_CASE("bad_input: truncated or mutated scenario text is loaded or rejected, 
   CAPTURE(cases, rejected);
 }
 
-TEST_CASE("bad_input: every corpus file is rejected by the loader in process as well",
-          "[models]") {
+TEST_CASE("bad_input: every corpus file is rejected by the loader in process as well", "[models]") {
   // The same files through load_scenario_text: InputError with one line per diagnostic, and
   // exactly the messages the program prints.
   for (const auto& name : corpus_names()) {
@@ -301,8 +302,8 @@ TEST_CASE("bad_input: every corpus file is rejected by the loader in process as 
     std::string renamed;
     std::istringstream lines(expected);
     for (std::string line; std::getline(lines, line);)
-      renamed += (line.rfind(display, 0) == 0 ? "fuzz.toml" + line.substr(display.size()) : line) +
-                 "\n";
+      renamed +=
+          (line.rfind(display, 0) == 0 ? "fuzz.toml" + line.substr(display.size()) : line) + "\n";
     CHECK(what == renamed);
   }
 }

@@ -34,7 +34,8 @@ TEST_CASE("cli: usage errors exit 2", "[e2e]") {
   CHECK(run_command(wormsim_exe() + " run --duration 90").status == 2);
 }
 
-TEST_CASE("cli: models lists codered-v2 with its parameters, units, defaults and sources", "[e2e]") {
+TEST_CASE("cli: models lists codered-v2 with its parameters, units, defaults and sources",
+          "[e2e]") {
   const auto r = run_command(wormsim_exe() + " models");
   REQUIRE(r.status == 0);
   CHECK(r.out.find("worm codered-v2") != std::string::npos);

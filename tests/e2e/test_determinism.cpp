@@ -15,7 +15,8 @@ struct Outputs {
 };
 Outputs run_with(const std::string& scenario, const std::string& extra, const std::string& tag) {
   const auto dir = scratch_dir(tag);
-  const auto r = run_command(wormsim_exe() + " run " + scenario + " --out '" + dir.string() + "' " + extra);
+  const auto r =
+      run_command(wormsim_exe() + " run " + scenario + " --out '" + dir.string() + "' " + extra);
   REQUIRE(r.status == 0);
   Outputs o{read_file(dir / "curves.csv"), read_file(dir / "summary.json")};
   std::filesystem::remove_all(dir);
@@ -23,8 +24,7 @@ Outputs run_with(const std::string& scenario, const std::string& extra, const st
 }
 }  // namespace
 
-TEST_CASE("e2e: curves.csv and summary.json are byte-identical for 1, 2 and 4 threads",
-          "[e2e]") {
+TEST_CASE("e2e: curves.csv and summary.json are byte-identical for 1, 2 and 4 threads", "[e2e]") {
   const std::string scenario = "tests/e2e/data/small-codered.toml";
   const Outputs one = run_with(scenario, "--threads 1", "t1");
   REQUIRE(one.curves.size() > 1000);
@@ -54,8 +54,9 @@ TEST_CASE("e2e: a different seed gives different curves", "[e2e]") {
 
 TEST_CASE("e2e: summary.json holds nothing that depends on the machine or the clock", "[e2e]") {
   const auto dir = scratch_dir("summary");
-  const auto r = run_command(wormsim_exe() + " run tests/e2e/data/small-codered.toml --threads 3 --out '" +
-                             dir.string() + "'");
+  const auto r =
+      run_command(wormsim_exe() + " run tests/e2e/data/small-codered.toml --threads 3 --out '" +
+                  dir.string() + "'");
   REQUIRE(r.status == 0);
   const std::string summary = read_file(dir / "summary.json");
   CHECK(summary.find("thread") == std::string::npos);
@@ -85,8 +86,12 @@ TEST_CASE("e2e: events.csv is byte-identical for 1 and 4 threads and logs every 
   REQUIRE(logs[0].rfind("time_s,replication,host,site,event,worm,cause\n", 0) == 0);
   // 4 replications x 5 seeds, and one "infected" line per infection beyond them.
   std::size_t seeded = 0, infected = 0;
-  for (std::size_t p = logs[0].find(",seeded,"); p != std::string::npos; p = logs[0].find(",seeded,", p + 1)) ++seeded;
-  for (std::size_t p = logs[0].find(",infected,"); p != std::string::npos; p = logs[0].find(",infected,", p + 1)) ++infected;
+  for (std::size_t p = logs[0].find(",seeded,"); p != std::string::npos;
+       p = logs[0].find(",seeded,", p + 1))
+    ++seeded;
+  for (std::size_t p = logs[0].find(",infected,"); p != std::string::npos;
+       p = logs[0].find(",infected,", p + 1))
+    ++infected;
   CHECK(seeded == 20);
   CHECK(infected > 0);
 }

@@ -9,7 +9,8 @@
 namespace fs = std::filesystem;
 
 namespace {
-std::vector<std::string> violations(const std::string& layer, const std::vector<std::string>& banned) {
+std::vector<std::string> violations(const std::string& layer,
+                                    const std::vector<std::string>& banned) {
   std::vector<std::string> found;
   for (const auto& entry : fs::recursive_directory_iterator(fs::path(WORMSIM_SOURCE_DIR) / layer)) {
     if (!entry.is_regular_file()) continue;
@@ -29,7 +30,8 @@ std::vector<std::string> violations(const std::string& layer, const std::vector<
       if (slash == std::string::npos) continue;
       const std::string layer_name = line.substr(quote + 1, slash - quote - 1);
       for (const auto& b : banned)
-        if (layer_name == b) found.push_back(entry.path().string() + ":" + std::to_string(n) + ": " + line);
+        if (layer_name == b)
+          found.push_back(entry.path().string() + ":" + std::to_string(n) + ": " + line);
     }
   }
   return found;

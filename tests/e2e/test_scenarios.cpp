@@ -35,7 +35,8 @@ TEST_CASE("scenarios: every file in scenarios/ validates", "[e2e]") {
   }
 }
 
-TEST_CASE("scenarios: every file in scenarios/ opens with a header naming what it reproduces", "[e2e]") {
+TEST_CASE("scenarios: every file in scenarios/ opens with a header naming what it reproduces",
+          "[e2e]") {
   for (const auto& f : scenario_files()) {
     CAPTURE(f);
     const std::string text = read_file(std::filesystem::path(WORMSIM_SOURCE_DIR) / f);
@@ -51,7 +52,8 @@ TEST_CASE("scenarios: every file in scenarios/ runs its first six simulated hour
   for (const auto& f : scenario_files()) {
     CAPTURE(f);
     const auto dir = scratch_dir("scenario");
-    const auto r = run_command(wormsim_exe() + " run " + f + " --duration 6h --out '" + dir.string() + "'");
+    const auto r =
+        run_command(wormsim_exe() + " run " + f + " --duration 6h --out '" + dir.string() + "'");
     CHECK(r.status == 0);
     CHECK(r.err.empty());
     CHECK(std::filesystem::file_size(dir / "curves.csv") > 0);
@@ -65,7 +67,8 @@ TEST_CASE("scenarios: run without a file runs the embedded Code Red v2 scenario"
   const auto b = scratch_dir("file");
   REQUIRE(run_command(wormsim_exe() + " run --out '" + a.string() + "'").status == 0);
   REQUIRE(run_command(wormsim_exe() + " run scenarios/codered/codered-v2-2001-07-19.toml --out '" +
-                      b.string() + "'").status == 0);
+                      b.string() + "'")
+              .status == 0);
   CHECK(read_file(a / "curves.csv") == read_file(b / "curves.csv"));
   CHECK(read_file(a / "summary.json") == read_file(b / "summary.json"));
   // The headline figures of 19 July 2001 (CAIDA, Moore et al. IMW 2002): over 340,000 hosts

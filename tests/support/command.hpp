@@ -2,14 +2,14 @@
 // status. Test support only.
 #pragma once
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace wormsim::test {
 
@@ -50,6 +50,8 @@ inline CommandResult run_command(const std::string& command) {
   return r;
 }
 
-inline std::string wormsim_exe() { return std::string("'") + WORMSIM_BINARY + "'"; }
+inline std::string wormsim_exe() {
+  return std::string("'") + WORMSIM_BINARY + "'";
+}
 
 }  // namespace wormsim::test

@@ -1,10 +1,10 @@
 // Output formatting is exact and stable: seconds from integer microseconds, tidy CSV rows in
 // replication, time, metric order.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "analysis/write/outputs.hpp"
 
@@ -19,7 +19,8 @@ TEST_CASE("analysis::format_seconds: exact decimals without trailing zeros", "[a
   CHECK(format_seconds(sim::SimTime{0}) == "0");
 }
 
-TEST_CASE("analysis::write_curves_csv: tidy rows in replication, time, metric order", "[analysis]") {
+TEST_CASE("analysis::write_curves_csv: tidy rows in replication, time, metric order",
+          "[analysis]") {
   std::vector<ReplicationResult> runs(2);
   for (std::uint64_t r = 0; r < 2; ++r) {
     runs[r].summary.replication = r;

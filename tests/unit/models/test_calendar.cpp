@@ -32,7 +32,8 @@ TEST_CASE("models::calendar: Code Red stops spreading at 00:00 UTC on day 20", "
   CHECK(spread_end_epoch_s(aug1, 20) == days_from_civil(2001, 8, 20) * 86400);
 }
 
-TEST_CASE("models::calendar: a stop day past the month's end stops at the month's end", "[models]") {
+TEST_CASE("models::calendar: a stop day past the month's end stops at the month's end",
+          "[models]") {
   const std::int64_t feb10 = days_from_civil(2001, 2, 10) * 86400;
   CHECK(spread_end_epoch_s(feb10, 31) == days_from_civil(2001, 3, 1) * 86400);
   CHECK(spread_end_epoch_s(feb10, 32) == days_from_civil(2001, 3, 1) * 86400);

@@ -12,7 +12,8 @@
 using namespace wormsim;
 using namespace wormsim::models;
 
-TEST_CASE("models::FixedSequenceScan: the order visits every address once and inverts", "[models]") {
+TEST_CASE("models::FixedSequenceScan: the order visits every address once and inverts",
+          "[models]") {
   for (std::uint8_t len : {std::uint8_t{16}, std::uint8_t{20}, std::uint8_t{31}}) {
     CAPTURE(int(len));
     const sim::Prefix space{0x0A000000u, len};
@@ -80,7 +81,8 @@ placement = { per = "/16", mean_per_block = 300 }
 os = { "win2000-sp1" = 1.0 }
 services = ["iis5-index"]
 [worm]
-model = ")") + model + R"("
+model = ")") +
+           model + R"("
 initial_infected = 5
 probe_rate = "6/s"
 )";

@@ -4,9 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include "models/registry.hpp"
-#include "models/worm/calendar.hpp"
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/loader.hpp"
+#include "models/worm/calendar.hpp"
 
 using namespace wormsim;
 using namespace wormsim::models;
@@ -65,8 +65,10 @@ model = "codered-v2"
 probe_rate = "6/s"
 exploit_delay = "1s"
 initial_infected = 3
-)", "t.toml");
-  CHECK(s.simulation.start_epoch_s == days_from_civil(2003, 8, 11) * 86400 + 16 * 3600);  // 16:00 UTC
+)",
+                                        "t.toml");
+  CHECK(s.simulation.start_epoch_s ==
+        days_from_civil(2003, 8, 11) * 86400 + 16 * 3600);  // 16:00 UTC
   CHECK(s.simulation.duration == sim::SimTime::from_h(72));
   CHECK(s.simulation.sample_every == sim::SimTime::from_s(90));
   CHECK(s.simulation.partitions == 4);
@@ -80,7 +82,8 @@ initial_infected = 3
 }
 
 TEST_CASE("models::loader: iana-2001 keeps the 124 /8s of July 2001", "[models]") {
-  const std::string text = std::string(kMinimal) + "[address_space]\nallocated_blocks = \"iana-2001\"\n";
+  const std::string text =
+      std::string(kMinimal) + "[address_space]\nallocated_blocks = \"iana-2001\"\n";
   const Scenario s = load_scenario_text(text, "t.toml");
   CHECK(s.address_space.allocated.size() == 124);
   for (const auto& b : s.address_space.allocated) {
@@ -101,13 +104,15 @@ count = 0
 os = { "win2000-sp2" = 1.0 }
 [worm]
 model = "codered-v2"
-)", "bad.toml");
+)",
+                       "bad.toml");
     FAIL("bad input was accepted");
   } catch (const InputError& e) {
     const std::string msg = e.what();
     CAPTURE(msg);
     const auto duration = msg.find("bad.toml:2:12: error: [simulation] duration:");
-    const auto seed = msg.find("bad.toml:3:1: error: [simulation] seeed: unknown key; did you mean 'seed'?");
+    const auto seed =
+        msg.find("bad.toml:3:1: error: [simulation] seeed: unknown key; did you mean 'seed'?");
     const auto count = msg.find("bad.toml:5:9: error: [population] count:");
     CHECK(duration != std::string::npos);
     CHECK(seed != std::string::npos);

@@ -29,7 +29,8 @@ os = { "win2000-sp1" = 0.6, "nt4-sp6a" = 0.4 }
 services = ["iis5-index"]
 [[population]]
 name = "b"
-count = )" + std::to_string(second_count) + R"(
+count = )" +
+         std::to_string(second_count) + R"(
 placement = { per = "/24", mean_per_block = 10 }
 os = { "xp-sp1" = 1.0 }
 services = ["dcom-rpc"]
@@ -73,7 +74,8 @@ TEST_CASE("models::World: the OS mix is drawn with its fractions", "[models]") {
   CHECK(std::abs(static_cast<double>(sp1) - 12000.0) < 5 * std::sqrt(20000 * 0.6 * 0.4));
 }
 
-TEST_CASE("models::World: deterministic per replication, different across replications", "[models]") {
+TEST_CASE("models::World: deterministic per replication, different across replications",
+          "[models]") {
   const Scenario s = load_scenario_text(scenario_text(5000), "w.toml");
   const World a = build_world(s, 1), b = build_world(s, 1), c = build_world(s, 2);
   CHECK(a.hosts.address == b.hosts.address);
@@ -81,14 +83,16 @@ TEST_CASE("models::World: deterministic per replication, different across replic
   CHECK(a.hosts.address != c.hosts.address);
 }
 
-TEST_CASE("models::World: a population's hosts do not move when another population grows", "[models]") {
+TEST_CASE("models::World: a population's hosts do not move when another population grows",
+          "[models]") {
   // Population a is placed from its own stream; b's size must not change a's addresses or OS.
   const World small = build_world(load_scenario_text(scenario_text(100), "w.toml"), 0);
   const World large = build_world(load_scenario_text(scenario_text(9000), "w.toml"), 0);
   auto hosts_of_a = [](const World& w) {
     std::map<std::uint32_t, std::pair<std::uint32_t, Os>> m;  // index -> (address, os)
     for (std::size_t i = 0; i < w.hosts.size(); ++i)
-      if (w.hosts.population[i] == 0) m[w.hosts.index_in_population[i]] = {w.hosts.address[i], w.hosts.os[i]};
+      if (w.hosts.population[i] == 0)
+        m[w.hosts.index_in_population[i]] = {w.hosts.address[i], w.hosts.os[i]};
     return m;
   };
   CHECK(hosts_of_a(small) == hosts_of_a(large));

@@ -2,8 +2,8 @@
 // fixed seeds: Code Red II's infections land in the infecting host's own /16 as often as its class
 // mixture predicts; Blaster's wrong guesses crash hosts before infecting them as often as the
 // 0.8/0.2 choice of offsets predicts; a reboot clears Code Red v2 but not Code Red II.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
 
@@ -25,7 +25,8 @@ struct Run {
 
 Run run(const Scenario& s, std::uint64_t replication) {
   Run r;
-  r.outbreak = std::make_unique<Outbreak>(s, build_world(s, replication), replication, OutbreakOptions{});
+  r.outbreak =
+      std::make_unique<Outbreak>(s, build_world(s, replication), replication, OutbreakOptions{});
   sim::SequentialScheduler scheduler;
   const auto stats = scheduler.run(*r.outbreak, {s.simulation.duration, s.simulation.sample_every});
   r.summary = r.outbreak->summarize(stats.events);
@@ -63,7 +64,8 @@ locale = { en = 1.0 }
 [worm]
 model = "codered-ii"
 initial_infected = 20
-)", "crii.toml");
+)",
+                                        "crii.toml");
   const Run r = run(s, 0);
   const HostTable& hosts = r.outbreak->world().hosts;
   const double omega = 4294967296.0 - 2.0 * 16777216.0;
@@ -100,8 +102,9 @@ initial_infected = 20
   for (const auto& inf : infections) {
     if (inf.source == inf.host) continue;  // seeded
     const std::uint32_t src = hosts.address[inf.source];
-    const double sall = static_cast<double>(hosts.size()) -
-                        static_cast<double>(std::lower_bound(times.begin(), times.end(), inf.t) - times.begin());
+    const double sall =
+        static_cast<double>(hosts.size()) -
+        static_cast<double>(std::lower_bound(times.begin(), times.end(), inf.t) - times.begin());
     const double s8 = susceptible_in(src & 0xFF000000u, src | 0x00FFFFFFu, inf.t);
     const double s16 = susceptible_in(src & 0xFFFF0000u, src | 0x0000FFFFu, inf.t);
     const double a16 = s16 * w16, a8 = (s8 - s16) * w8, aany = (sall - s8) * wany;
@@ -146,7 +149,8 @@ services = ["dcom-rpc"]
 model = "blaster"
 initial_infected = 20
 tftp_time = "0s"
-)", "blaster.toml");
+)",
+                                        "blaster.toml");
   const Run r = run(s, 0);
   const HostTable& hosts = r.outbreak->world().hosts;
   double expected = 0, variance = 0;
@@ -186,7 +190,8 @@ placement = { per = "/16", mean_per_block = 1000 }
 os = { "win2000-sp2" = 1.0 }
 services = ["iis5-index", "dcom-rpc"]
 [[worm]]
-model = ")") + other + R"("
+model = ")") +
+           other + R"("
 initial_infected = 20
 [[worm]]
 model = "blaster"
