@@ -119,6 +119,7 @@ struct Outbreak::Worm {
   std::vector<sim::SimTime> scan_until;
   std::vector<sim::SimTime> scan_started;
   std::vector<ScannerState> scanner;
+  std::vector<std::uint64_t> planned_probes;  // sequential, fast mode: probes to the pending hit
   std::vector<std::uint64_t> infected_at;
   std::vector<std::uint32_t> infected_by;      // host whose probe first infected it
   std::vector<std::uint8_t> crashed_first;     // crashed by a wrong exploit before that
@@ -322,6 +323,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     w->scan_until.assign(m, sim::SimTime{0});
     w->scan_started.assign(m, sim::SimTime{0});
     w->scanner.assign(m, ScannerState{});
+    w->planned_probes.assign(m, 0);
     w->infected_at.assign(m, kNever);
     w->infected_by.assign(m, 0);
     w->crashed_first.assign(m, 0);
@@ -454,6 +456,7 @@ void Outbreak::schedule_next(Worm& w, std::uint32_t pos, double p, sim::RandomSt
     if (!options_.per_probe) {
       const OrderedHit hit = w.strategy->next_in_order(world_.hosts.address[host], st, w.live);
       probes = hit.target == OrderedHit::kNone ? 0 : hit.probes;
+      w.planned_probes[pos] = probes;
     }
     if (probes > 0) {
       if (w.clock.is_poisson())
@@ -500,9 +503,17 @@ void Outbreak::on_scan(Worm& w, const sim::Event& e, sim::Context& ctx) {
   sim::RandomStream rng = scan_stream(w, pos);
   if (w.strategy->is_sequential()) {
     const OrderedHit hit = w.strategy->next_in_order(address, w.scanner[pos], w.live);
-    if (hit.target != OrderedHit::kNone) {
+    // The event was set for the probe that reaches the hit planned then, `planned` probes on. The
+    // live set only shrinks, so the hit now is that one (same distance) or, if it has left the
+    // live set since (stopped RPC, patched, infected by another), a later one whose probe has
+    // not left yet: then the probe leaving now reaches an address that does not answer, and the
+    // next hit is searched from just past it, at its own time.
+    const std::uint64_t planned = w.planned_probes[pos];
+    if (hit.target != OrderedHit::kNone && hit.probes == planned) {
       w.strategy->advance(w.scanner[pos], hit.probes);
       deliver(w, pos, hit.target, rng, ctx);
+    } else {
+      w.strategy->advance(w.scanner[pos], planned);
     }
     schedule_next(w, pos, 1.0, rng, ctx);
     return;
