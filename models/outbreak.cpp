@@ -568,6 +568,8 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
   }
   if (w.kind == Worm::Kind::blaster) {
     if (hs.rpc_stopped[host]) return;
+    // Patched (by Welchia): the hole is closed, so the exploit neither infects nor crashes.
+    if (w.infectable[pos] && w.state[pos] == WormState::immune) return;
     if (os == Os::win2003) {
       // Server 2003 detects the overflow and stops RPC without being infected.
       hs.rpc_stopped[host] = 1;
