@@ -46,8 +46,14 @@
 #include "models/outbreak.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/simulation.hpp"
+#include "tests/support/ks.hpp"
 
 namespace {
+
+using wormsim::test::count_reached;
+using wormsim::test::ks_critical;
+using wormsim::test::ks_statistic;
+using wormsim::test::median;
 
 using wormsim::models::OutbreakEvent;
 using wormsim::models::OutbreakOptions;
@@ -56,7 +62,6 @@ using wormsim::models::Scenario;
 constexpr std::uint64_t kFastFirst = 0;         // fast mode: replications 0..n-1
 constexpr std::uint64_t kOracleFirst = 10'000;  // oracle: replications 10000..10000+m-1
 constexpr std::size_t kReplications = 200;      // n = m
-constexpr double kCritical001 = 1.949;          // c(0.001) = sqrt(ln(2 / 0.001) / 2)
 
 // Code Red II. Space 10.0.0.0/13 (2^19 addresses, eight /16s): smaller than a /8, so the "own /8"
 // class (1/2 of the probes) is the whole space, like the "anywhere" class (1/8); the other 3/8 go
@@ -208,37 +213,6 @@ Sample run_sample(const Scenario& scenario, std::uint64_t first, std::size_t n, 
         infections == 0 ? 0.0 : static_cast<double>(local) / static_cast<double>(infections));
   }
   return s;
-}
-
-/// Two-sample KS statistic sup |F_a - F_b| (ties handled: both ECDFs step past a value together).
-double ks_statistic(std::vector<double> a, std::vector<double> b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  const double n = static_cast<double>(a.size()), m = static_cast<double>(b.size());
-  std::size_t i = 0, j = 0;
-  double d = 0;
-  while (i < a.size() && j < b.size()) {
-    const double v = std::min(a[i], b[j]);
-    while (i < a.size() && a[i] <= v) ++i;
-    while (j < b.size() && b[j] <= v) ++j;
-    d = std::max(d, std::abs(static_cast<double>(i) / n - static_cast<double>(j) / m));
-  }
-  return d;
-}
-
-double ks_critical(std::size_t n, std::size_t m) {
-  const double dn = static_cast<double>(n), dm = static_cast<double>(m);
-  return kCritical001 * std::sqrt((dn + dm) / (dn * dm));
-}
-
-std::size_t count_reached(const std::vector<double>& v) {
-  return static_cast<std::size_t>(
-      std::count_if(v.begin(), v.end(), [](double x) { return std::isfinite(x); }));
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return 0.5 * (v[(v.size() - 1) / 2] + v[v.size() / 2]);
 }
 
 /// The four KS checks of a fast sample against an oracle sample.
