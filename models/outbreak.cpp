@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/scanning/block_sweep_scan.hpp"
 #include "models/scanning/fixed_sequence_scan.hpp"
 #include "models/scanning/local_preference_scan.hpp"
 #include "models/scanning/sequential_scan.hpp"
@@ -27,11 +28,13 @@ enum Kind : std::uint16_t {
   kRebootStart = 6,   // subject: host; aux: host episode
   kRebootEnd = 7,     // subject: host; aux: host episode
   kWormReboot = 8,    // tag: worm; subject: position; aux: scanning episode (end of active period)
+  kWormRemove = 9,    // tag: worm; subject: position; aux: scanning episode (self-removal date)
 };
 // Bits of a delivery's tag above the worm index: decided by the source at hit time.
 constexpr std::uint16_t kWormMask = 0x00FF;
 constexpr std::uint16_t kXpOffsets = 0x0100;  // Blaster run uses the XP offsets
 constexpr std::uint16_t kTftpOk = 0x0200;     // the victim's TFTP pull would complete
+constexpr std::uint16_t kExploitOk = 0x0200;  // sadmind/IIS: the sadmind brute force would work
 
 constexpr std::uint64_t kNever = ~std::uint64_t{0};
 
@@ -57,17 +60,32 @@ struct Outbreak::PartitionBooks {
   struct PerWorm {
     std::int64_t infected_now = 0, infected_total = 0, susceptible = 0, scanning = 0;
     std::int64_t new_infections = 0;
-    double rate_sum = 0;  // probes/s of the hosts scanning now
-    double probes = 0;    // integral of rate_sum
+    double rate_sum = 0;       // probes/s of the hosts scanning now
+    double probes = 0;         // integral of rate_sum
+    std::int64_t running = 0;  // infected hosts that are up (they flood on flood days)
+    double flood = 0;          // flood packets sent
+    std::int64_t hits = 0;     // probes that reached a relevant host (exploit attempts)
     sim::SimTime last_change{0};
     std::vector<std::uint32_t> leave_live;  // positions to drop from the live set at the barrier
+    // The worm's flood, if it has one: packets/s per running host on its calendar's days.
+    const FloodCalendar* flood_days = nullptr;
+    double flood_rate = 0;
+    std::int64_t start_epoch_us = 0;
 
     void account(sim::SimTime now, double delta_rate, std::int64_t delta_scanning) {
       probes += rate_sum * (now - last_change).seconds();
+      if (flood_days != nullptr && running > 0)
+        flood += static_cast<double>(running) * flood_rate * 1e-6 *
+                 static_cast<double>(flood_days->flood_us(start_epoch_us + last_change.us,
+                                                          start_epoch_us + now.us));
       last_change = now;
       rate_sum += delta_rate;
       scanning += delta_scanning;
       if (scanning == 0) rate_sum = 0;  // no drift from adding and removing doubles
+    }
+    void run(sim::SimTime now, std::int64_t delta_running) {
+      account(now, 0, 0);
+      running += delta_running;
     }
   };
   std::vector<PerWorm> worm;
@@ -86,7 +104,8 @@ struct Outbreak::HostState {
 };
 
 struct Outbreak::Worm {
-  enum class Kind { codered_v1, codered_v2, codered_ii, blaster, welchia };
+  enum class Kind { codered_v1, codered_v2, codered_ii, sadmind_iis, blaster, welchia };
+  enum class Port { tcp80, tcp135, icmp };  // what its probes are
   std::string model;
   Kind kind = Kind::codered_v2;
   std::uint16_t index = 0;
@@ -105,6 +124,12 @@ struct Outbreak::Worm {
   sim::SimTime iis_down_for = sim::SimTime::from_min(30);
   double patch_success = 0;  // Welchia
   sim::SimTime patch_time{0};
+  std::int64_t remove_in_year = 0;  // Welchia deletes itself when the host clock reaches it
+  double exploit_success = 1;       // sadmind/IIS: the sadmind brute force works
+  std::uint32_t deface_limit = 0;   // sadmind/IIS: defacements before it defaces its own host
+  Port port = Port::tcp80;
+  FloodCalendar flood_days;
+  double flood_rate = 0;  // packets/s per running host on flood days; 0: no flood
 
   sim::AddressIndex relevant;
   std::vector<std::uint32_t> host_of;  // position -> host id
@@ -125,6 +150,7 @@ struct Outbreak::Worm {
   std::vector<std::uint8_t> crashed_first;     // crashed by a wrong exploit before that
   std::vector<std::uint32_t> pending_source;   // source of an infection awaiting its TFTP pull
   std::vector<std::uint8_t> patch_ok_pending;  // Welchia: whether this infection's patch installs
+  std::vector<std::uint32_t> defacements;      // sadmind/IIS: IIS servers this host defaced
   std::uint64_t infectable_count = 0;
   std::uint64_t initial_infected = 0;
 
@@ -152,6 +178,10 @@ const char* OutbreakEvent::name(Kind k) {
       return "reboot";
     case Kind::back_up:
       return "back_up";
+    case Kind::defaced:
+      return "defaced";
+    case Kind::removed:
+      return "removed";
   }
   return "?";
 }
@@ -251,6 +281,9 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->clock.rate_per_s = c.number("probe_rate");
       w->spread_until_day = static_cast<int>(c.integer("spread_until_day"));
       w->memory_resident = true;
+      w->flood_days = {static_cast<unsigned>(c.integer("spread_until_day")),
+                       static_cast<unsigned>(c.integer("dormant_from_day")), 13};
+      w->flood_rate = c.number("flood_rate");
     } else if (c.model == "codered-v2") {
       w->kind = Worm::Kind::codered_v2;
       w->strategy = std::make_unique<UniformScan>(space);
@@ -260,6 +293,9 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       // Infected hosts can leave the live set only if nothing in the scenario reboots hosts
       // (a reboot would clear the worm and make them susceptible again).
       w->shrink_on_infection = scenario.worms.size() == 1;
+      w->flood_days = {static_cast<unsigned>(c.integer("spread_until_day")),
+                       static_cast<unsigned>(c.integer("dormant_from_day")), 13};
+      w->flood_rate = c.number("flood_rate");
     } else if (c.model == "codered-ii") {
       w->kind = Worm::Kind::codered_ii;
       w->strategy = std::make_unique<LocalPreferenceScan>(
@@ -272,6 +308,17 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->rate_zh = c.number("probe_rate_per_thread") * static_cast<double>(c.integer("threads_zh"));
       w->iis_down_for = c.duration("iis_down_for");
       w->shrink_on_infection = true;  // persistent: a probe never changes an infected host
+    } else if (c.model == "sadmind-iis") {
+      w->kind = Worm::Kind::sadmind_iis;
+      w->strategy = std::make_unique<BlockSweepScan>(
+          space, static_cast<std::uint8_t>(c.integer("sweep_block")));
+      w->clock.rate_per_s = c.number("probe_rate");
+      w->exploit_success = c.number("sadmind_success");
+      w->deface_limit = static_cast<std::uint32_t>(c.integer("deface_limit"));
+      // Infected Solaris hosts leave the live set (persistent, nothing more to do to them); IIS
+      // servers stay: every hit defaces them again and counts towards the attacker's limit.
+      w->shrink_on_infection = true;
+      w->rescans_after_reboot = true;  // started again from the system's start-up scripts
     } else if (c.model == "blaster") {
       w->kind = Worm::Kind::blaster;
       w->strategy = std::make_unique<SequentialScan>(space, c.number("random_start"));
@@ -282,6 +329,10 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->tftp_time = c.duration("tftp_time");
       w->reboot_after_crash = c.duration("reboot_after_crash");
       w->rescans_after_reboot = true;  // msblast.exe starts again from the Run key
+      w->port = Worm::Port::tcp135;
+      w->flood_days = {static_cast<unsigned>(c.integer("flood_from_day")), 32,
+                       static_cast<unsigned>(c.integer("flood_from_month"))};
+      w->flood_rate = c.number("flood_rate");
       // Infected hosts stay live: a probe with the wrong offsets still crashes them.
     } else if (c.model == "welchia") {
       w->kind = Worm::Kind::welchia;
@@ -291,6 +342,8 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->rescans_after_reboot = true;  // installed as a service
       w->patch_success = c.number("patch_success");
       w->patch_time = c.duration("patch_time");
+      w->remove_in_year = c.integer("remove_in_year");
+      w->port = Worm::Port::icmp;
     } else {
       throw std::logic_error("no behaviour for worm model " + c.model);
     }
@@ -301,10 +354,10 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
 
     std::vector<std::uint32_t> addresses;
     for (std::uint32_t h = 0; h < n; ++h) {
-      if (!is_relevant(c.model, hosts.os[h], hosts.services[h])) continue;
+      if (!is_relevant(c.model, hosts.os[h], hosts.services[h], hosts.patches[h])) continue;
       addresses.push_back(hosts.address[h]);
       w->host_of.push_back(h);
-      const bool inf = is_infectable(c.model, hosts.os[h], hosts.services[h]);
+      const bool inf = is_infectable(c.model, hosts.os[h], hosts.services[h], hosts.patches[h]);
       w->infectable.push_back(inf ? 1 : 0);
       w->infectable_count += inf;
     }
@@ -329,6 +382,13 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     w->crashed_first.assign(m, 0);
     w->pending_source.assign(m, 0);
     w->patch_ok_pending.assign(m, 0);
+    w->defacements.assign(m, 0);
+    for (auto& b : books_) {
+      auto& bw = b.worm[wi];
+      if (w->flood_rate > 0) bw.flood_days = &w->flood_days;
+      bw.flood_rate = w->flood_rate;
+      bw.start_epoch_us = scenario.simulation.start_epoch_s * 1'000'000;
+    }
     for (std::size_t j = 0; j < m; ++j)
       if (w->infectable[j]) ++books_[host_partition_[w->host_of[j]]].worm[wi].susceptible;
 
@@ -348,6 +408,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       --b.susceptible;
       ++b.infected_now;
       ++b.infected_total;
+      ++b.running;
       if (w->shrink_on_infection) w->live.remove(pos);
       if (w->kind == Worm::Kind::codered_ii) hosts_->backdoor[w->host_of[pos]] = 1;
     }
@@ -372,6 +433,19 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     metric_ids_.push_back(
         curves_.declare({"probes_sent" + suffix, "probes", "connection attempts since the start"}));
   }
+  metric_ids_.push_back(
+      curves_.declare({"probes_tcp80", "probes",
+                       "TCP 80 connection attempts since the start (Code Red family, "
+                       "sadmind/IIS)"}));
+  metric_ids_.push_back(curves_.declare(
+      {"probes_tcp135", "probes",
+       "TCP 135 connection attempts since the start (Blaster; Welchia after an echo reply)"}));
+  metric_ids_.push_back(
+      curves_.declare({"pings_icmp", "packets", "ICMP echo requests since the start (Welchia)"}));
+  metric_ids_.push_back(curves_.declare(
+      {"flood_packets", "packets",
+       "flood packets since the start (Code Red to 198.137.240.91:80, Blaster's SYN flood to "
+       "windowsupdate.com:80)"}));
   for (const char* name : {"hosts_down", "rpc_crashes", "iis_crashes", "reboots", "defaced",
                            "backdoored", "rpc_stopped", "patched_by_welchia", "blaster_removed"})
     metric_ids_.push_back(curves_.declare({name, "hosts", ""}));
@@ -401,6 +475,24 @@ void Outbreak::start(sim::Context& ctx) {
   }
 }
 
+// Welchia checks the host clock and deletes itself once the year reaches remove_in_year.
+sim::SimTime Outbreak::removal_time(const Worm& w) const {
+  const std::int64_t at_s =
+      days_from_civil(w.remove_in_year, 1, 1) * 86400 - scenario_.simulation.start_epoch_s;
+  return at_s <= 0 ? sim::SimTime{0} : sim::SimTime::from_s(at_s);
+}
+
+void Outbreak::remove_worm(Worm& w, std::uint32_t pos, sim::Context& ctx) {
+  if (w.state[pos] != WormState::infected) return;
+  stop_scanning(w, pos, ctx);
+  auto& bw = books(ctx).worm[w.index];
+  bw.run(ctx.now(), -1);
+  --bw.infected_now;
+  ++bw.susceptible;
+  w.state[pos] = WormState::susceptible;
+  record(ctx, w.host_of[pos], OutbreakEvent::Kind::removed, w.index, w.host_of[pos]);
+}
+
 void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
   const std::uint32_t host = w.host_of[pos];
   const sim::SimTime now = ctx.now();
@@ -411,13 +503,25 @@ void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
     until =
         end_s <= epoch_s ? now : sim::SimTime::from_s(end_s - scenario_.simulation.start_epoch_s);
   }
-  bool reboot_at_end = false;
+  bool reboot_at_end = false, remove_at_end = false;
+  if (w.remove_in_year > 0) {
+    const sim::SimTime removal = removal_time(w);
+    if (removal <= now) {  // the date came while the host was down: it deletes itself now
+      remove_worm(w, pos, ctx);
+      return;
+    }
+    if (removal < until) {
+      until = removal;
+      remove_at_end = true;
+    }
+  }
   if (w.active_period.us > 0) {
     const sim::SimTime active =
         world_.hosts.locale[host] == Locale::zh ? w.active_period_zh : w.active_period;
     if (now + active < until) {
       until = now + active;
       reboot_at_end = true;
+      remove_at_end = false;
     }
   }
   w.scan_until[pos] = until;
@@ -427,8 +531,11 @@ void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
   w.scan_started[pos] = now;
   books(ctx).worm[w.index].account(now, rate_of(w, host), +1);
   if (until != sim::SimTime::max())
-    ctx.post_local(until, reboot_at_end ? kWormReboot : kStopScanning, w.index, pos,
-                   w.episode[pos]);
+    ctx.post_local(until,
+                   reboot_at_end   ? kWormReboot
+                   : remove_at_end ? kWormRemove
+                                   : kStopScanning,
+                   w.index, pos, w.episode[pos]);
   sim::RandomStream rng = scan_stream(w, pos);
   if (w.strategy->is_sequential()) {
     w.scanner[pos].probes = 0;
@@ -491,7 +598,16 @@ void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos
   } else if (w.kind == Worm::Kind::welchia) {
     // Whether the patch it will download installs: decided with the attacker's copy.
     if (var::bernoulli(rng, w.patch_success)) tag |= kTftpOk;
+  } else if (w.kind == Worm::Kind::sadmind_iis) {
+    if (w.infectable[target_pos]) {
+      // Whether the sadmind brute force finds the stack offset: the attacker's try.
+      if (var::bernoulli(rng, w.exploit_success)) tag |= kExploitOk;
+    } else if (++w.defacements[source_pos] == w.deface_limit) {
+      // The attacker counts the IIS servers it defaced; at the limit it defaces its own host.
+      deface(w.host_of[source_pos], w.host_of[source_pos], w, ctx);
+    }
   }
+  ++books(ctx).worm[w.index].hits;
   const std::uint32_t target = w.host_of[target_pos];
   ctx.post(host_partition_[target], ctx.now() + w.exploit_delay, kDeliver, tag,
            static_cast<std::uint32_t>(target_pos), w.host_of[source_pos]);
@@ -560,6 +676,15 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
     if (w.state[pos] == WormState::susceptible) infect(w, pos, e.aux, ctx);
     return;
   }
+  if (w.kind == Worm::Kind::sadmind_iis) {
+    if (!w.infectable[pos]) {  // an IIS server without MS00-078: the Unicode traversal
+      deface(host, e.aux, w, ctx);
+      return;
+    }
+    if (w.state[pos] == WormState::susceptible && (e.tag & kExploitOk) != 0)
+      infect(w, pos, e.aux, ctx);
+    return;
+  }
   if (w.kind == Worm::Kind::welchia) {
     if (w.state[pos] != WormState::susceptible || hosts.antivirus[host]) return;
     w.patch_ok_pending[pos] = (e.tag & kTftpOk) != 0;
@@ -604,6 +729,15 @@ void Outbreak::crash_rpc(std::uint32_t host, std::uint32_t source, const Worm& w
   ctx.post_local(ctx.now() + w.reboot_after_crash, kRebootStart, 0, host, hs.episode[host]);
 }
 
+// A web site's pages replaced: counted once per host, logged every time.
+void Outbreak::deface(std::uint32_t host, std::uint32_t source, const Worm& w, sim::Context& ctx) {
+  HostState& hs = *hosts_;
+  if (hs.defaced[host]) return;
+  hs.defaced[host] = 1;
+  ++books(ctx).defaced;
+  record(ctx, host, OutbreakEvent::Kind::defaced, w.index, source);
+}
+
 void Outbreak::infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Context& ctx) {
   const std::uint32_t host = w.host_of[pos];
   auto& b = books(ctx);
@@ -620,12 +754,11 @@ void Outbreak::infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Con
   --bw.susceptible;
   ++bw.infected_now;
   ++bw.new_infections;
+  bw.run(ctx.now(), +1);
   if (w.shrink_on_infection) bw.leave_live.push_back(pos);
   if ((w.kind == Worm::Kind::codered_v1 || w.kind == Worm::Kind::codered_v2) &&
-      world_.hosts.locale[host] == Locale::en && !hs.defaced[host]) {
-    hs.defaced[host] = 1;  // "Hacked By Chinese!"
-    ++b.defaced;
-  }
+      world_.hosts.locale[host] == Locale::en)
+    deface(host, source, w, ctx);  // "Hacked By Chinese!"
   if (w.kind == Worm::Kind::codered_ii && !hs.backdoor[host]) {
     hs.backdoor[host] = 1;  // root.exe in the scripts folders, explorer.exe trojan
     ++b.backdoored;
@@ -649,6 +782,7 @@ void Outbreak::welchia_cleans(std::uint32_t host, bool patched, sim::SimTime reb
     auto& bo = b.worm[other.index];
     if (other.state[p] == WormState::infected) {
       stop_scanning(other, p, ctx);
+      bo.run(ctx.now(), -1);
       --bo.infected_now;
       ++bo.susceptible;
       other.state[p] = WormState::susceptible;
@@ -682,6 +816,7 @@ void Outbreak::on_reboot_start(std::uint32_t host, sim::Context& ctx) {
     if (pos >= w.host_of.size()) continue;
     const auto p = static_cast<std::uint32_t>(pos);
     stop_scanning(w, p, ctx);
+    if (w.state[p] == WormState::infected) b.worm[w.index].run(ctx.now(), -1);
     if (w.memory_resident && w.state[p] == WormState::infected) {
       w.state[p] = WormState::susceptible;
       --b.worm[w.index].infected_now;
@@ -698,10 +833,10 @@ void Outbreak::on_reboot_end(std::uint32_t host, sim::Context& ctx) {
   record(ctx, host, OutbreakEvent::Kind::back_up, 0, host);
   for (auto& wp : worms_) {
     Worm& w = *wp;
-    if (!w.rescans_after_reboot) continue;
     const std::size_t pos = w.position_of(world_.hosts.address[host]);
-    if (pos < w.host_of.size() && w.state[pos] == WormState::infected)
-      start_scanning(w, static_cast<std::uint32_t>(pos), ctx);
+    if (pos >= w.host_of.size() || w.state[pos] != WormState::infected) continue;
+    books(ctx).worm[w.index].run(ctx.now(), +1);
+    if (w.rescans_after_reboot) start_scanning(w, static_cast<std::uint32_t>(pos), ctx);
   }
 }
 
@@ -733,6 +868,11 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
       if (e.aux == w.episode[e.subject]) stop_scanning(w, e.subject, ctx);
       return;
     }
+    case kWormRemove: {
+      Worm& w = *worms_[e.tag & kWormMask];
+      if (e.aux == w.episode[e.subject]) remove_worm(w, e.subject, ctx);
+      return;
+    }
     case kWormReboot: {
       Worm& w = *worms_[e.tag & kWormMask];
       if (e.aux == w.episode[e.subject]) on_reboot_start(w.host_of[e.subject], ctx);
@@ -752,9 +892,10 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
 void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
   curves_.begin_sample(t);
   std::size_t m = 0;
+  double by_port[3] = {}, flood = 0;  // tcp80, tcp135, icmp
   for (auto& wp : worms_) {
     Worm& w = *wp;
-    std::int64_t sus = 0, now = 0, total = 0, scanning = 0, fresh = 0;
+    std::int64_t sus = 0, now = 0, total = 0, scanning = 0, fresh = 0, hits = 0;
     double probes = 0;
     for (PartitionBooks& pb : books_) {
       auto& b = pb.worm[w.index];
@@ -765,6 +906,8 @@ void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
       scanning += b.scanning;
       fresh += b.new_infections;
       probes += b.probes;
+      hits += b.hits;
+      flood += b.flood;
       b.new_infections = 0;
       for (std::uint32_t pos : b.leave_live) w.live.remove(pos);
       b.leave_live.clear();
@@ -775,7 +918,15 @@ void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
     curves_.set(metric_ids_[m++], static_cast<double>(scanning));
     curves_.set(metric_ids_[m++], static_cast<double>(fresh));
     curves_.set(metric_ids_[m++], std::round(probes));
+    by_port[static_cast<int>(w.port)] += std::round(probes);
+    // Welchia tries its exploits (TCP 135, or TCP 80 for WebDAV) on the hosts that answer its
+    // echo: counted as TCP 135 attempts.
+    if (w.kind == Worm::Kind::welchia) by_port[1] += static_cast<double>(hits);
   }
+  curves_.set(metric_ids_[m++], by_port[0]);
+  curves_.set(metric_ids_[m++], by_port[1]);
+  curves_.set(metric_ids_[m++], by_port[2]);
+  curves_.set(metric_ids_[m++], std::round(flood));
   std::int64_t totals[9] = {};
   for (const PartitionBooks& b : books_) {
     totals[0] += b.down;
@@ -848,6 +999,10 @@ ReplicationSummary Outbreak::summarize(std::uint64_t events) const {
     s.backdoored += static_cast<std::uint64_t>(b.backdoored);
     s.patched_by_welchia += static_cast<std::uint64_t>(b.patched_by_welchia);
   }
+  double flood = 0;  // summed as the curve sums it, so the two agree
+  for (const auto& wp : worms_)
+    for (const PartitionBooks& b : books_) flood += b.worm[wp->index].flood;
+  s.flood_packets = static_cast<std::uint64_t>(std::llround(flood));
   if (!s.worms.empty()) static_cast<WormSummary&>(s) = s.worms.front();
   return s;
 }

@@ -51,6 +51,8 @@ struct ReplicationSummary : WormSummary {
   std::uint64_t defaced = 0;     ///< distinct hosts defaced
   std::uint64_t backdoored = 0;  ///< distinct hosts left with a backdoor
   std::uint64_t patched_by_welchia = 0;
+  /// Packets of the worms' floods (Code Red's on 198.137.240.91, Blaster's SYN flood).
+  std::uint64_t flood_packets = 0;
   /// Infected hosts (any worm) that were crashed by a wrong exploit at least once.
   std::uint64_t infected_ever_crashed = 0;
   /// Hosts whose first infection (any worm) came after at least one crash by a wrong exploit.
@@ -72,7 +74,9 @@ struct OutbreakEvent {
     iis_crash,
     rpc_stopped,
     reboot,
-    back_up
+    back_up,
+    defaced,  ///< a web site defaced (by Code Red on English hosts, or sadmind/IIS)
+    removed   ///< the worm deleted itself on its date (Welchia)
   };
   sim::SimTime time;
   std::uint32_t host = 0;
@@ -131,6 +135,9 @@ class Outbreak final : public sim::Model {
   void on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx);
   void infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Context& ctx);
   void crash_rpc(std::uint32_t host, std::uint32_t source, const Worm& w, sim::Context& ctx);
+  void deface(std::uint32_t host, std::uint32_t source, const Worm& w, sim::Context& ctx);
+  void remove_worm(Worm& w, std::uint32_t pos, sim::Context& ctx);
+  sim::SimTime removal_time(const Worm& w) const;
   void record(sim::Context& ctx, std::uint32_t host, OutbreakEvent::Kind kind, std::uint16_t worm,
               std::uint32_t cause);
   void on_reboot_start(std::uint32_t host, sim::Context& ctx);

@@ -49,6 +49,12 @@ std::vector<std::string> service_names() {
   return out;
 }
 
+std::vector<std::string> patch_names() {
+  std::vector<std::string> out;
+  for (const auto& s : kPatchNames) out.emplace_back(s.name);
+  return out;
+}
+
 std::vector<ModelInfo> make_scenario_tables() {
   std::vector<ModelInfo> t;
   t.push_back(
@@ -173,20 +179,27 @@ std::vector<ModelInfo> make_scenario_tables() {
                     "Share of hosts whose anti-virus stops infections (not crashes).",
                     "seed advisories (Blaster) [V]",
                     {}},
+                   {"patched", ParamType::table, "share", "{}", 0, 1,
+                    "Share of hosts that applied each fix, e.g. { \"ms01-033\" = 0.3 }. One draw "
+                    "per host decides them all (who applied a rare fix applied the common ones); "
+                    "a fix needs its service-pack prerequisite; a service pack's own fixes always "
+                    "count.",
+                    "patch prerequisites: seed advisories [V]", patch_names()},
                }});
-  t.push_back({"table",
-               "worm",
-               "The worm released: a model from `wormsim models` and its keys.",
-               "",
-               {{"model",
-                 ParamType::choice,
-                 "",
-                 "",
-                 0,
-                 0,
-                 "Which worm; [[worm]] tables release several together.",
-                 "",
-                 {"codered-v1", "codered-v2", "codered-ii", "blaster", "welchia"}}}});
+  t.push_back(
+      {"table",
+       "worm",
+       "The worm released: a model from `wormsim models` and its keys.",
+       "",
+       {{"model",
+         ParamType::choice,
+         "",
+         "",
+         0,
+         0,
+         "Which worm; [[worm]] tables release several together.",
+         "",
+         {"codered-v1", "codered-v2", "codered-ii", "sadmind-iis", "blaster", "welchia"}}}});
   return t;
 }
 
@@ -230,6 +243,26 @@ std::vector<ParamSpec> code_red_params() {
        32,
        "Spreading stops at 00:00 UTC on this day of the month (then flood, then dormant).",
        "CERT CA-2001-23 [V/S]",
+       {}},
+      {"dormant_from_day",
+       ParamType::integer,
+       "day of month",
+       "28",
+       1,
+       32,
+       "The flood of 198.137.240.91 (www.whitehouse.gov) on TCP 80 runs from spread_until_day "
+       "to the day before this one; then the worm sleeps until a reboot clears it.",
+       "CERT CA-2001-23 [V/S]",
+       {}},
+      {"flood_rate",
+       ParamType::rate,
+       "packets/s",
+       "100/s",
+       0,
+       1e9,
+       "Packets each infected host sends to 198.137.240.91 on flood days (one per thread per "
+       "second stands in for the undocumented rate; counted in flood_packets).",
+       "[?]",
        {}},
   };
 }
@@ -370,6 +403,73 @@ std::vector<ModelInfo> make_builtin_models() {
        }});
   m.push_back(
       {"worm",
+       "sadmind-iis",
+       "sadmind/IIS (May 2001): breaks into Solaris through the sadmind overflow, then sweeps "
+       "random class B (/16) networks address by address on TCP 80: Solaris hosts it reaches "
+       "are attacked through sadmind, IIS 4.0/5.0 servers without MS00-078 are defaced through "
+       "the Unicode directory traversal; after defacing `deface_limit` servers it defaces its "
+       "own host. One sweep carries both attacks. Persistent across reboots.",
+       "CERT CA-2001-11; REFERENCE.md",
+       {
+           {"initial_infected",
+            ParamType::integer,
+            "hosts",
+            "5",
+            1,
+            1e9,
+            "Solaris hosts infected at the start, drawn uniformly from the vulnerable ones.",
+            "[?]",
+            {}},
+           {"probe_rate",
+            ParamType::rate,
+            "probes/s",
+            "50/s",
+            1e-9,
+            1e9,
+            "Addresses probed per second per infected host, as a Poisson process.",
+            "[?] chosen so that one copy defaces about 2,000 servers in three weeks, as the log "
+            "CERT CA-2001-11 describes",
+            {}},
+           {"sweep_block",
+            ParamType::integer,
+            "prefix length",
+            "16",
+            1,
+            32,
+            "Size of the random networks swept, as a prefix length (a class B: /16).",
+            "CERT CA-2001-11 [V]",
+            {}},
+           {"sadmind_success",
+            ParamType::probability,
+            "",
+            "0.5",
+            0,
+            1,
+            "Probability that the sadmind attack on a vulnerable Solaris host works (the exploit "
+            "brute-forces a stack offset).",
+            "[?]",
+            {}},
+           {"deface_limit",
+            ParamType::integer,
+            "servers",
+            "2000",
+            1,
+            1e9,
+            "IIS servers defaced before the worm defaces its own Solaris host.",
+            "CERT CA-2001-11 [V]",
+            {}},
+           {"exploit_delay",
+            ParamType::duration,
+            "",
+            "10s",
+            1e-6,
+            3600,
+            "From the probe to the attack completing on the target.",
+            "[?]",
+            {}},
+       }});
+  m.push_back(
+      {"worm",
        "blaster",
        "Blaster (11 August 2003): sequential scanning of TCP 135 from a 60% random / 40% local "
        "start, 20 connects per batch; one exploit (Windows XP offsets with probability 0.8, "
@@ -451,6 +551,35 @@ std::vector<ModelInfo> make_builtin_models() {
             "Shutdown countdown after an RPC crash (XP's default recovery action).",
             "seed advisories [V]",
             {}},
+           {"flood_rate",
+            ParamType::rate,
+            "packets/s",
+            "50/s",
+            0,
+            1e9,
+            "SYN packets (40 bytes, one every 20 ms) each infected host sends to "
+            "windowsupdate.com on TCP 80 on flood days.",
+            "disassembly, REFERENCE.md [V]",
+            {}},
+           {"flood_from_day",
+            ParamType::integer,
+            "day of month",
+            "16",
+            1,
+            32,
+            "The SYN flood runs on this day of every month and after it.",
+            "disassembly, REFERENCE.md [V]",
+            {}},
+           {"flood_from_month",
+            ParamType::integer,
+            "month",
+            "9",
+            1,
+            13,
+            "...and on every day of this month and the later ones (September to December); 13 "
+            "for never.",
+            "disassembly, REFERENCE.md [V]",
+            {}},
            {"reboot_time",
             ParamType::duration,
             "",
@@ -522,6 +651,15 @@ std::vector<ModelInfo> make_builtin_models() {
             86400,
             "From the infection to the reboot that completes the patch.",
             "[?]",
+            {}},
+           {"remove_in_year",
+            ParamType::integer,
+            "year",
+            "2004",
+            1970,
+            9999,
+            "The worm deletes itself once the host clock reaches 1 January of this year.",
+            "Symantec W32.Welchia.Worm; REFERENCE.md [V/S]",
             {}},
            {"reboot_time",
             ParamType::duration,

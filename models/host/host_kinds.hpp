@@ -58,6 +58,55 @@ inline constexpr std::array<ServiceName, 8> kServiceNames = {{
     {"sadmind", kSadmind},
 }};
 
+inline bool is_nt4(Os os) {
+  return os == Os::nt4_pre_sp6a || os == Os::nt4_sp6a;
+}
+inline bool is_win2000(Os os) {
+  return os == Os::win2000_rtm || os == Os::win2000_sp1 || os == Os::win2000_sp2 ||
+         os == Os::win2000_sp3 || os == Os::win2000_sp4;
+}
+inline bool is_xp(Os os) {
+  return os == Os::xp_rtm || os == Os::xp_sp1;
+}
+
+/// Security fixes a host may have applied, as bits. A scenario gives, per population, the share
+/// of hosts that applied each (`patched`); service packs that shipped a fix count as applied.
+enum Patch : std::uint8_t {
+  kMs00078 = 1u << 0,   ///< IIS Unicode directory traversal (sadmind/IIS defaces through it)
+  kMs01033 = 1u << 1,   ///< Index Server .ida/.idq overflow (Code Red, Code Red II)
+  kMs01044 = 1u << 2,   ///< IIS 4.0 URL-redirection crash on long requests
+  kMs03026 = 1u << 3,   ///< DCOM RPC overflow (Blaster, Welchia); MS03-039 supersedes it
+  kMs03007 = 1u << 4,   ///< WebDAV ntdll.dll overflow (Welchia's second exploit)
+  kSun00191 = 1u << 5,  ///< Sun Security Bulletin #00191, sadmind (sadmind/IIS)
+};
+inline constexpr std::array<ServiceName, 6> kPatchNames = {{
+    {"ms00-078", kMs00078},
+    {"ms01-033", kMs01033},
+    {"ms01-044", kMs01044},
+    {"ms03-026", kMs03026},
+    {"ms03-007", kMs03007},
+    {"sun-00191", kSun00191},
+}};
+
+/// Whether the fix can be installed on this OS (its service-pack prerequisite, REFERENCE.md):
+/// MS01-033 on NT 4.0 SP6a and Windows 2000 SP1 or later [V, seeds]; MS03-026 on NT 4.0 SP6a,
+/// Windows 2000 SP2 or later, XP and Server 2003 [V, seeds]; MS00-078 and MS01-044 on NT 4.0
+/// SP6a and Windows 2000 [?]; MS03-007 on Windows 2000 SP2 or later [?]; Sun's sadmind fix on
+/// Solaris.
+bool can_install(Patch patch, Os os);
+
+/// The fixes a service pack already contains (released before it): Windows 2000 SP2 (May 2001)
+/// has MS00-078; SP3 (August 2002) also MS01-033 and MS01-044; SP4 (June 2003) also MS03-007.
+/// XP and Server 2003 shipped with IIS 5.1 and 6.0, after both IIS fixes of 2000-2001. MS03-026
+/// (July 2003) is in none of them. [V, Microsoft service-pack fix lists; S]
+std::uint8_t included_in_service_pack(Os os);
+
+inline std::optional<std::uint8_t> patch_from_name(std::string_view name) {
+  for (const auto& s : kPatchNames)
+    if (s.name == name) return static_cast<std::uint8_t>(s.bit);
+  return std::nullopt;
+}
+
 template <typename Enum, std::size_t N>
 std::optional<Enum> enum_from_name(const std::array<std::string_view, N>& names,
                                    std::string_view name) {

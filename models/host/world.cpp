@@ -147,6 +147,7 @@ World build_world(const Scenario& s, std::uint64_t replication) {
   h.locale.resize(n);
   h.services.resize(n);
   h.antivirus.resize(n);
+  h.patches.resize(n);
   h.site.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     h.address[i] = drafts[i].address;
@@ -164,6 +165,11 @@ World build_world(const Scenario& s, std::uint64_t replication) {
     h.locale[i] = draw_from_mix(p.locale, rng);
     h.antivirus[i] = sim::variates::uniform01(rng) < p.antivirus ? 1 : 0;
     h.services[i] = p.services;
+    const double diligence = sim::variates::uniform01(rng);
+    std::uint8_t patches = included_in_service_pack(h.os[i]);
+    for (const auto& [patch, share] : p.patched)
+      if (diligence < share && can_install(patch, h.os[i])) patches |= patch;
+    h.patches[i] = patches;
   }
   // Sites: the placement blocks that hold hosts, ordered by (base, length).
   std::vector<sim::Prefix> site_of_host(n);

@@ -5,7 +5,8 @@
 // - memoryless (uniform, local preference): every probe picks its destination independently, so
 //   relevant hits of a Poisson probe stream are a Poisson process of rate rate * hit_probability
 //   (thinning), each landing on a target drawn by draw_target;
-// - sequential (Blaster, Code Red v1's fixed sequence): probes walk a fixed order from a start
+// - sequential (Blaster, Code Red v1's fixed sequence, sadmind/IIS's block sweeps): probes walk a
+// fixed order from a start
 //   cursor, so the next relevant hit is the next live relevant address in that order, found by
 //   next_in_order, and the number of probes to it is a difference of positions.
 #pragma once
@@ -57,6 +58,9 @@ struct ScannerState {
   std::uint64_t cursor = 0;
   /// Probes sent since the host started scanning (for batched clocks).
   std::uint64_t probes = 0;
+  /// Strategies whose walk has random turns drawn once per run (sadmind/IIS's blocks): the
+  /// run's seed, from which every turn follows.
+  std::uint64_t seed = 0;
 };
 
 /// The next relevant hit of a sequential scanner.

@@ -442,7 +442,8 @@ class Loader {
   template <typename T, std::size_t N>
   std::optional<Mix<T>> read_mix(const toml::node& n, const std::string& table,
                                  const std::string& key, const std::string& what,
-                                 const std::array<std::string_view, N>& names) {
+                                 const std::array<std::string_view, N>& names,
+                                 bool sums_to_one = true) {
     if (!n.is_table()) {
       error(n.source(), table, key,
             "expected an inline table of name = fraction, e.g. { \"" + std::string(names[0]) +
@@ -485,7 +486,7 @@ class Loader {
       mix.emplace_back(*value, w);
     }
     if (!ok) return std::nullopt;
-    if (mix.empty() || std::abs(sum - 1.0) > 1e-6) {
+    if (sums_to_one && (mix.empty() || std::abs(sum - 1.0) > 1e-6)) {
       // Ten digits: a sum off by more than the 1e-6 tolerance never prints as "1".
       char sum_text[32];
       std::snprintf(sum_text, sizeof sum_text, "%.10g", sum);
@@ -681,6 +682,13 @@ class Loader {
       if (auto* v = t.get("services")) place.services_ok = read_services(*v, p);
       if (auto* v = t.get("antivirus"))
         if (auto x = read_number(*v, tn, *info.find("antivirus"))) p.antivirus = *x;
+      if (auto* v = t.get("patched")) {
+        std::array<std::string_view, kPatchNames.size()> names;
+        for (std::size_t i = 0; i < names.size(); ++i) names[i] = kPatchNames[i].name;
+        if (auto m = read_mix<std::size_t>(*v, tn, "patched", "a fix", names, false))
+          for (const auto& [index, share] : *m)
+            p.patched.emplace_back(static_cast<Patch>(kPatchNames[index].bit), share);
+      }
       s.populations.push_back(std::move(p));
       population_places_.push_back(place);
     }
@@ -908,8 +916,13 @@ class Loader {
       std::uint64_t vulnerable = 0;
       for (const PopulationConfig& p : s.populations) {
         double share = 0;
-        for (const auto& [os, weight] : p.os)
-          if (is_infectable(worm.model, os, p.services)) share += weight;
+        for (const auto& [os, weight] : p.os) {
+          // Fixes every host of this OS has: its service pack's, and those applied by all.
+          std::uint8_t patches = included_in_service_pack(os);
+          for (const auto& [patch, applied] : p.patched)
+            if (applied >= 1.0 && can_install(patch, os)) patches |= patch;
+          if (is_infectable(worm.model, os, p.services, patches)) share += weight;
+        }
         if (share > 0) vulnerable += p.count;
       }
       if (vulnerable == 0) {

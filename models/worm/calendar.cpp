@@ -37,4 +37,19 @@ std::int64_t spread_end_epoch_s(std::int64_t epoch_s, int until_day) {
   return stop * 86400;
 }
 
+std::int64_t FloodCalendar::flood_us(std::int64_t from_us, std::int64_t to_us) const {
+  constexpr std::int64_t kDayUs = 86'400'000'000;
+  auto floor_day = [](std::int64_t us) {
+    return us >= 0 ? us / kDayUs : (us - kDayUs + 1) / kDayUs;
+  };
+  std::int64_t total = 0;
+  for (std::int64_t day = floor_day(from_us); from_us < to_us; ++day) {
+    const std::int64_t day_end = (day + 1) * kDayUs;
+    const std::int64_t upto = to_us < day_end ? to_us : day_end;
+    if (floods_on(civil_from_days(day))) total += upto - from_us;
+    from_us = upto;
+  }
+  return total;
+}
+
 }  // namespace wormsim::models

@@ -38,3 +38,23 @@ TEST_CASE("models::calendar: a stop day past the month's end stops at the month'
   CHECK(spread_end_epoch_s(feb10, 31) == days_from_civil(2001, 3, 1) * 86400);
   CHECK(spread_end_epoch_s(feb10, 32) == days_from_civil(2001, 3, 1) * 86400);
 }
+
+TEST_CASE("models::calendar: flood days of Code Red and Blaster", "[models]") {
+  const std::int64_t day_us = 86'400'000'000;
+  const FloodCalendar code_red{20, 28, 13};
+  const FloodCalendar blaster{16, 32, 9};
+  // 19 July 2001 12:00 to 21 July 2001 12:00: days 20 (all) and 21 (half) flood for Code Red.
+  const std::int64_t jul19 = days_from_civil(2001, 7, 19) * day_us;
+  CHECK(code_red.flood_us(jul19 + day_us / 2, jul19 + 2 * day_us + day_us / 2) ==
+        day_us + day_us / 2);
+  // 27 to 29 July: only the 27th.
+  const std::int64_t jul27 = days_from_civil(2001, 7, 27) * day_us;
+  CHECK(code_red.flood_us(jul27, jul27 + 2 * day_us) == day_us);
+  // Blaster: 11-15 August none; the 16th on; all of September.
+  const std::int64_t aug11 = days_from_civil(2003, 8, 11) * day_us;
+  CHECK(blaster.flood_us(aug11, aug11 + 5 * day_us) == 0);
+  CHECK(blaster.flood_us(aug11, aug11 + 6 * day_us) == day_us);
+  const std::int64_t sep1 = days_from_civil(2003, 9, 1) * day_us;
+  CHECK(blaster.flood_us(sep1, sep1 + 10 * day_us) == 10 * day_us);
+  CHECK(blaster.flood_us(sep1, sep1) == 0);
+}

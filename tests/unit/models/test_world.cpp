@@ -97,3 +97,41 @@ TEST_CASE("models::World: a population's hosts do not move when another populati
   };
   CHECK(hosts_of_a(small) == hosts_of_a(large));
 }
+
+TEST_CASE("models::World: patched shares, prerequisites, nesting and service packs", "[models]") {
+  // One population of 20,000: 70% Windows 2000 SP2, 30% SP1. MS03-026 needs SP2 or later, so
+  // only the SP2 hosts can have it; MS01-033 installs on both. One draw per host decides every
+  // fix: a host with the rarer fix (MS03-026, 0.2) has the commoner one (MS01-033, 0.5) too.
+  // SP2 ships MS00-078, so every SP2 host has it whatever the table says.
+  // Expected MS03-026 hosts: 20,000 * 0.7 * 0.2 = 2,800, sd sqrt(20000 * 0.14 * 0.86) = 49;
+  // MS01-033: 10,000, sd 71. The checks allow 5 sd (false alarm below 1e-6).
+  const Scenario s = load_scenario_text(R"(
+[simulation]
+seed = 5
+[[population]]
+count = 20000
+placement = { per = "/16", mean_per_block = 40 }
+os = { "win2000-sp2" = 0.7, "win2000-sp1" = 0.3 }
+services = ["iis5-index", "dcom-rpc"]
+patched = { "ms01-033" = 0.5, "ms03-026" = 0.2 }
+[worm]
+model = "codered-v2"
+)",
+                                        "p.toml");
+  const World w = build_world(s, 0);
+  std::size_t ms03026 = 0, ms01033 = 0;
+  for (std::size_t i = 0; i < w.hosts.size(); ++i) {
+    const std::uint8_t p = w.hosts.patches[i];
+    const Os os = w.hosts.os[i];
+    if (p & kMs03026) {
+      ++ms03026;
+      REQUIRE(os == Os::win2000_sp2);  // the prerequisite
+      REQUIRE((p & kMs01033) != 0);    // nesting
+    }
+    ms01033 += (p & kMs01033) != 0;
+    REQUIRE(((p & kMs00078) != 0) == (os == Os::win2000_sp2));  // in SP2, not applied to SP1
+  }
+  CAPTURE(ms03026, ms01033);
+  CHECK(std::abs(static_cast<double>(ms03026) - 2800.0) < 5 * std::sqrt(20000 * 0.14 * 0.86));
+  CHECK(std::abs(static_cast<double>(ms01033) - 10000.0) < 5 * std::sqrt(20000 * 0.25));
+}

@@ -1,7 +1,9 @@
 // The worms of the advisories behave as REFERENCE.md describes, checked on whole outbreaks with
 // fixed seeds: Code Red II's infections land in the infecting host's own /16 as often as its class
 // mixture predicts; Blaster's wrong guesses crash hosts before infecting them as often as the
-// 0.8/0.2 choice of offsets predicts; a reboot clears Code Red v2 but not Code Red II.
+// 0.8/0.2 choice of offsets predicts; a reboot clears Code Red v2 but not Code Red II; Blaster
+// floods on its dates; Welchia deletes itself in 2004; sadmind/IIS defaces only servers without
+// MS00-078 and its own host at its limit.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -23,10 +25,10 @@ struct Run {
   ReplicationSummary summary;
 };
 
-Run run(const Scenario& s, std::uint64_t replication) {
+Run run(const Scenario& s, std::uint64_t replication, bool record_events = false) {
   Run r;
-  r.outbreak =
-      std::make_unique<Outbreak>(s, build_world(s, replication), replication, OutbreakOptions{});
+  r.outbreak = std::make_unique<Outbreak>(s, build_world(s, replication), replication,
+                                          OutbreakOptions{false, record_events});
   sim::SequentialScheduler scheduler;
   const auto stats = scheduler.run(*r.outbreak, {s.simulation.duration, s.simulation.sample_every});
   r.summary = r.outbreak->summarize(stats.events);
@@ -224,4 +226,151 @@ xp_offsets = 1.0
   CHECK(infected > 100);
   CHECK(not_infected == 0);
   CHECK(b.summary.infected_ever_crashed > 0);  // reboots did reach Code Red II hosts
+}
+
+TEST_CASE("worms: Blaster's SYN flood runs at 50 packets/s from day 16", "[models]") {
+  // One copy runs from 12:00 on 15 August to 12:00 on 16 August 2003. Nothing can stop it: every
+  // other host's anti-virus stops the infection and the XP offsets do not crash XP. It floods
+  // from 00:00 on the 16th: 50/s for 12 h = 2,160,000 packets, exactly (the flood is an integral,
+  // not a draw). Its probes go to TCP 135: 20 per 1.8 s for 24 h = 960,000.
+  const Scenario s = load_scenario_text(R"(
+[simulation]
+start = 2003-08-15T12:00:00Z
+duration = "24h"
+sample_every = "1h"
+[address_space]
+prefix = "10.0.0.0/16"
+[[population]]
+count = 50
+placement = { per = "/24", mean_per_block = 10 }
+os = { "xp-sp1" = 1.0 }
+services = ["dcom-rpc"]
+antivirus = 1.0
+[worm]
+model = "blaster"
+initial_infected = 1
+xp_offsets = 1.0
+)",
+                                        "flood.toml");
+  const Run r = run(s, 0);
+  CHECK(r.summary.flood_packets == 2'160'000);
+  CHECK(r.summary.infected_total == 1);
+  const auto& c = r.outbreak->curves();
+  const std::size_t last = c.sample_count() - 1;
+  CHECK(c.value(last, c.find("flood_packets")) == 2'160'000);
+  CHECK(c.value(12, c.find("flood_packets")) == 0);  // 00:00 on the 16th
+  CHECK(c.value(last, c.find("probes_tcp135")) == 960'000);
+  CHECK(c.value(last, c.find("probes_tcp80")) == 0);
+}
+
+TEST_CASE("worms: Welchia deletes itself on 1 January 2004", "[models]") {
+  // From 23:00 on 31 December 2003 for 2 h: Welchia spreads for an hour, then every copy deletes
+  // itself at midnight (running, or when its host comes back from a reboot).
+  const auto text = [](const char* start) {
+    return std::string(R"(
+[simulation]
+start = )") +
+           start + R"(
+duration = "2h"
+sample_every = "10m"
+[address_space]
+prefix = "10.0.0.0/16"
+[[population]]
+count = 3000
+placement = { per = "/24", mean_per_block = 30 }
+os = { "xp-sp1" = 1.0 }
+services = ["dcom-rpc"]
+[worm]
+model = "welchia"
+initial_infected = 10
+)";
+  };
+  const Run r = run(load_scenario_text(text("2003-12-31T23:00:00Z"), "w.toml"), 0, true);
+  const auto& c = r.outbreak->curves();
+  // A sample at t counts the events before t: the removals at 00:00 show from 00:10 on (hosts
+  // rebooting at midnight are back by 00:07: a reboot 5 min after the infection, 2 min down).
+  CHECK(c.value(6, c.find("infected_now")) > 10);  // 00:00
+  CHECK(c.value(7, c.find("infected_now")) == 0);  // 00:10
+  CHECK(c.value(c.sample_count() - 1, c.find("infected_now")) == 0);
+  CHECK(r.summary.infected_total > 100);
+  std::size_t removed = 0;
+  for (const OutbreakEvent& e : r.outbreak->event_log())
+    if (e.kind == OutbreakEvent::Kind::removed) {
+      ++removed;
+      CHECK(e.time >= sim::SimTime::from_h(1));
+    }
+  // Every infected host loses it at midnight, or when it comes back up if it was rebooting.
+  CHECK(static_cast<double>(removed) ==
+        c.value(6, c.find("infected_now")) + c.value(7, c.find("new_infections")));
+
+  // Released in 2004, the seeds delete themselves at once and nothing spreads.
+  const Run late = run(load_scenario_text(text("2004-01-02T00:00:00Z"), "late.toml"), 0);
+  CHECK(late.summary.infected_total == 10);
+  CHECK(late.summary.infected_now == 0);
+}
+
+TEST_CASE("worms: sadmind/IIS defaces servers without MS00-078, and its own host at the limit",
+          "[models]") {
+  // 10.0.0.0/16 swept in /20 blocks at 50 probes/s (82 s a block) for 2 h: each copy sweeps
+  // about 90 blocks, so the IIS blocks are reached many times. Half the IIS servers applied
+  // MS00-078 (a population of its own): none of them may be defaced. With a limit of 30
+  // defacements, copies that swept a few IIS blocks deface their own Solaris host; with an
+  // unreachable limit none does.
+  const auto text = [](const char* limit) {
+    return std::string(R"(
+[simulation]
+start = 2001-05-08T00:00:00Z
+duration = "2h"
+sample_every = "10m"
+[address_space]
+prefix = "10.0.0.0/16"
+[[population]]
+name = "solaris"
+count = 60
+placement = { per = "/20", mean_per_block = 20 }
+os = { "solaris" = 1.0 }
+services = ["sadmind"]
+[[population]]
+name = "iis-unpatched"
+count = 100
+placement = { per = "/20", mean_per_block = 50 }
+os = { "nt4-sp6a" = 1.0 }
+services = ["iis4"]
+[[population]]
+name = "iis-patched"
+count = 100
+placement = { per = "/20", mean_per_block = 50 }
+os = { "nt4-sp6a" = 1.0 }
+services = ["iis4"]
+patched = { "ms00-078" = 1.0 }
+[worm]
+model = "sadmind-iis"
+initial_infected = 3
+probe_rate = "50/s"
+sweep_block = 20
+deface_limit = )") +
+           limit + "\n";
+  };
+  const Run r = run(load_scenario_text(text("30"), "s.toml"), 0, true);
+  const HostTable& hosts = r.outbreak->world().hosts;
+  std::size_t unpatched_defaced = 0, self_defaced = 0;
+  for (const OutbreakEvent& e : r.outbreak->event_log()) {
+    if (e.kind != OutbreakEvent::Kind::defaced) continue;
+    const auto population = hosts.population[e.host];
+    REQUIRE(population != 2);  // never a server with MS00-078
+    if (population == 1) ++unpatched_defaced;
+    if (population == 0) {
+      ++self_defaced;
+      CHECK(e.cause == e.host);
+      CHECK(r.outbreak->state(0, e.host) == WormState::infected);
+    }
+  }
+  CAPTURE(unpatched_defaced, self_defaced, r.summary.infected_total);
+  CHECK(unpatched_defaced == 100);
+  CHECK(self_defaced > 0);
+  CHECK(r.summary.defaced == unpatched_defaced + self_defaced);
+
+  const Run never = run(load_scenario_text(text("1000000"), "s.toml"), 0, true);
+  for (const OutbreakEvent& e : never.outbreak->event_log())
+    if (e.kind == OutbreakEvent::Kind::defaced) CHECK(hosts.population[e.host] == 1);
 }
