@@ -197,6 +197,7 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
                     {"defaced", s.defaced},
                     {"backdoored", s.backdoored},
                     {"patched_by_welchia", s.patched_by_welchia},
+                    {"flood_packets", s.flood_packets},
                     {"infected_ever_crashed", s.infected_ever_crashed},
                     {"crashed_before_infection", s.crashed_before_infection},
                     {"events", s.events}});

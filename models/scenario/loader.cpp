@@ -857,6 +857,17 @@ class Loader {
         error(n ? n->source() : t.source(), tn, "same_slash16", msg.str());
       }
     }
+    if ((w.model == "codered-v1" || w.model == "codered-v2") && w.params.count("spread_until_day") &&
+        w.params.count("dormant_from_day") &&
+        w.integer("dormant_from_day") < w.integer("spread_until_day")) {
+      // The flood runs from the day spreading stops to the day before the worm sleeps.
+      const toml::node* n =
+          t.get("dormant_from_day") ? t.get("dormant_from_day") : t.get("spread_until_day");
+      error(n ? n->source() : t.source(), tn, "dormant_from_day",
+            "expected a day no earlier than spread_until_day (" +
+                std::to_string(w.integer("spread_until_day")) + "), got " +
+                std::to_string(w.integer("dormant_from_day")));
+    }
     s.worms.push_back(std::move(w));
     worm_places_.push_back(place);
   }
