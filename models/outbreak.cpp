@@ -354,7 +354,9 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
 
     std::vector<std::uint32_t> addresses;
     for (std::uint32_t h = 0; h < n; ++h) {
-      if (!is_relevant(c.model, hosts.os[h], hosts.services[h], hosts.patches[h])) continue;
+      if (hosts.unreachable[h] ||
+          !is_relevant(c.model, hosts.os[h], hosts.services[h], hosts.patches[h]))
+        continue;
       addresses.push_back(hosts.address[h]);
       w->host_of.push_back(h);
       const bool inf = is_infectable(c.model, hosts.os[h], hosts.services[h], hosts.patches[h]);

@@ -179,6 +179,16 @@ std::vector<ModelInfo> make_scenario_tables() {
                     "Share of hosts whose anti-virus stops infections (not crashes).",
                     "seed advisories (Blaster) [V]",
                     {}},
+                   {"unreachable",
+                    ParamType::probability,
+                    "share",
+                    "0",
+                    0,
+                    1,
+                    "Share of hosts no probe reaches: behind NAT, or a host firewall dropping "
+                    "unsolicited inbound connections (their own LAN included: a simplification).",
+                    "",
+                    {}},
                    {"patched", ParamType::table, "share", "{}", 0, 1,
                     "Share of hosts that applied each fix, e.g. { \"ms01-033\" = 0.3 }. One draw "
                     "per host decides them all (who applied a rare fix applied the common ones); "

@@ -15,6 +15,7 @@ enum class Purpose : std::uint8_t {
   scan = 3,        ///< a scanning host's hits (or every probe, in per-probe mode)
   seeding = 4,     ///< choice of the initially infected hosts
   outcome = 5,     ///< exploit outcomes decided at delivery
+  exposure = 6,    ///< whether a host accepts unsolicited inbound connections
   test = 250,      ///< reserved for tests and benchmarks
 };
 

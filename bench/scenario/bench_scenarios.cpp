@@ -1,6 +1,7 @@
 // Whole-scenario benchmarks: the default Code Red v2 day (2^32 addresses, 360,000 vulnerable
 // hosts, 24 simulated hours) on one thread, with the world drawn inside the timing, and the same
-// scenario's world alone. Counters: events/s and simulated seconds per wall second.
+// scenario's world alone; a world of ten million hosts. Counters: events/s, simulated seconds per
+// wall second, bytes per host.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -40,5 +41,30 @@ void BM_CodeRedV2World(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 360'000);
 }
 BENCHMARK(BM_CodeRedV2World)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Ten million hosts (bench/scenario/blaster-10m-hosts.toml): drawing the world and the bytes it
+// takes per host.
+void BM_TenMillionHostWorld(benchmark::State& state) {
+  const auto scenario = wormsim::models::load_scenario_file(
+      std::string(WORMSIM_SOURCE_DIR) + "/bench/scenario/blaster-10m-hosts.toml");
+  std::uint64_t replication = 0;
+  double bytes = 0;
+  for (auto _ : state) {
+    const auto world = wormsim::models::build_world(scenario, replication++);
+    const auto& h = world.hosts;
+    bytes = static_cast<double>(h.address.capacity() * 4 + h.population.capacity() * 2 +
+                                h.index_in_population.capacity() * 4 + h.os.capacity() +
+                                h.locale.capacity() + h.services.capacity() * 2 +
+                                h.antivirus.capacity() + h.patches.capacity() +
+                                h.unreachable.capacity() + h.site.capacity() * 4 +
+                                world.sites.capacity() * sizeof(world.sites[0]) +
+                                world.site_partition.capacity() * 4) /
+            static_cast<double>(h.size());
+    benchmark::DoNotOptimize(world.hosts.address.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 10'000'000);
+  state.counters["world_bytes_per_host"] = bytes;
+}
+BENCHMARK(BM_TenMillionHostWorld)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 }  // namespace

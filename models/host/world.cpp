@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 #include <stdexcept>
 #include <unordered_set>
@@ -44,6 +45,19 @@ std::vector<std::uint64_t> sample_distinct(std::uint64_t n, std::uint64_t k,
   out.assign(chosen.begin(), chosen.end());
   std::sort(out.begin(), out.end());
   return out;
+}
+
+/// Sorts (address << 32 | index) keys built in index order by address, stably (two 16-bit LSD
+/// radix passes on the address), which is their order as 64-bit numbers.
+void sort_by_address(std::vector<std::uint64_t>& keys) {
+  std::vector<std::uint64_t> buffer(keys.size());
+  for (const unsigned shift : {32u, 48u}) {
+    std::vector<std::size_t> count(65537, 0);
+    for (const std::uint64_t k : keys) ++count[((k >> shift) & 0xffffu) + 1];
+    for (std::size_t d = 1; d < count.size(); ++d) count[d] += count[d - 1];
+    for (const std::uint64_t k : keys) buffer[count[(k >> shift) & 0xffffu]++] = k;
+    keys.swap(buffer);
+  }
 }
 
 struct Placed {
@@ -90,27 +104,53 @@ std::vector<std::uint32_t> place_population(const Scenario& s, std::size_t pop_i
     a = block_base[block] + 1 + static_cast<std::uint32_t>(var::uniform_below(rng, usable));
   }
   // Redraw collisions (within the population or with an earlier one) in the same block until
-  // none remain; the order of redraws is fixed by the sorted order, so this is deterministic.
+  // none remain. Round by round: in the order of (address, index), every host whose address
+  // equals its predecessor's or an earlier population's is redrawn, in that order; so the result
+  // is deterministic. The order is kept as a sorted array of (address << 32 | index) keys, sorted
+  // once and then updated by merging in the few redrawn keys, so each round costs one linear pass
+  // (ten million hosts place in about a second).
+  const auto key_of = [&](std::uint32_t i) {
+    return (static_cast<std::uint64_t>(addresses[i]) << 32) | i;
+  };
+  std::vector<std::uint64_t> keys(addresses.size());
+  for (std::uint32_t i = 0; i < keys.size(); ++i) keys[i] = key_of(i);
+  sort_by_address(keys);
   auto is_taken = [&](std::uint32_t a) {
     return std::binary_search(taken.begin(), taken.end(), a);
   };
+  std::vector<std::uint8_t> moved(addresses.size(), 0);  // redrawn in the last round
+  std::vector<std::uint32_t> redraw;
+  bool first_round = true;
   for (;;) {
-    std::vector<std::size_t> order(addresses.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-      return addresses[x] != addresses[y] ? addresses[x] < addresses[y] : x < y;
-    });
-    bool clean = true;
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      const std::uint32_t a = addresses[order[i]];
-      if ((i > 0 && addresses[order[i - 1]] == a) || is_taken(a)) {
-        const std::uint32_t base = a & static_cast<std::uint32_t>(~std::uint64_t{0} << (32 - len));
-        addresses[order[i]] =
-            base + 1 + static_cast<std::uint32_t>(var::uniform_below(rng, usable));
-        clean = false;
-      }
+    redraw.clear();
+    std::uint64_t previous = ~std::uint64_t{0};  // no address is 2^64 - 1
+    for (const std::uint64_t k : keys) {
+      const std::uint64_t a = k >> 32;
+      const auto i = static_cast<std::uint32_t>(k);
+      // Only a changed address can have become taken.
+      if (a == previous || ((first_round || moved[i]) && is_taken(static_cast<std::uint32_t>(a))))
+        redraw.push_back(i);
+      previous = a;
     }
-    if (clean) break;
+    if (redraw.empty()) break;
+    first_round = false;
+    std::fill(moved.begin(), moved.end(), 0);
+    std::vector<std::uint64_t> fresh;
+    fresh.reserve(redraw.size());
+    for (const std::uint32_t i : redraw) {
+      const std::uint32_t base =
+          addresses[i] & static_cast<std::uint32_t>(~std::uint64_t{0} << (32 - len));
+      addresses[i] = base + 1 + static_cast<std::uint32_t>(var::uniform_below(rng, usable));
+      moved[i] = 1;
+      fresh.push_back(key_of(i));
+    }
+    std::sort(fresh.begin(), fresh.end());
+    std::vector<std::uint64_t> kept;
+    kept.reserve(keys.size());
+    for (const std::uint64_t k : keys)
+      if (!moved[static_cast<std::uint32_t>(k)]) kept.push_back(k);
+    keys.clear();
+    std::merge(kept.begin(), kept.end(), fresh.begin(), fresh.end(), std::back_inserter(keys));
   }
   return addresses;
 }
@@ -132,10 +172,18 @@ World build_world(const Scenario& s, std::uint64_t replication) {
     for (std::uint32_t j = 0; j < addresses.size(); ++j)
       drafts.push_back({addresses[j], static_cast<std::uint16_t>(i), j});
     taken.insert(taken.end(), addresses.begin(), addresses.end());
-    std::sort(taken.begin(), taken.end());
+    sim::radix_sort(taken);
   }
-  std::sort(drafts.begin(), drafts.end(),
-            [](const Draft& a, const Draft& b) { return a.address < b.address; });
+  {  // Sort the drafts by address (distinct, so the order is unique), by radix on the keys.
+    std::vector<std::uint64_t> keys(drafts.size());
+    for (std::size_t i = 0; i < drafts.size(); ++i)
+      keys[i] = (static_cast<std::uint64_t>(drafts[i].address) << 32) | i;
+    sort_by_address(keys);
+    std::vector<Draft> sorted(drafts.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      sorted[i] = drafts[static_cast<std::uint32_t>(keys[i])];
+    drafts.swap(sorted);
+  }
 
   World w;
   HostTable& h = w.hosts;
@@ -148,6 +196,7 @@ World build_world(const Scenario& s, std::uint64_t replication) {
   h.services.resize(n);
   h.antivirus.resize(n);
   h.patches.resize(n);
+  h.unreachable.resize(n);
   h.site.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     h.address[i] = drafts[i].address;
@@ -170,13 +219,23 @@ World build_world(const Scenario& s, std::uint64_t replication) {
     for (const auto& [patch, share] : p.patched)
       if (diligence < share && can_install(patch, h.os[i])) patches |= patch;
     h.patches[i] = patches;
+    if (p.unreachable > 0) {
+      // Its own stream, one word per host, so the shares above draw what they always drew.
+      sim::RandomStream exposure(key, h.population[i], sim::Purpose::exposure,
+                                 h.index_in_population[i]);
+      h.unreachable[i] = sim::variates::uniform01(exposure) < p.unreachable ? 1 : 0;
+    }
   }
   // Sites: the placement blocks that hold hosts, ordered by (base, length).
   std::vector<sim::Prefix> site_of_host(n);
   for (std::size_t i = 0; i < n; ++i)
     site_of_host[i] =
         sim::Prefix::of(h.address[i], s.populations[h.population[i]].placement.block_length);
-  w.sites = site_of_host;
+  // Hosts are in address order, so a site's hosts mostly sit together: drop those repeats first.
+  w.sites.reserve(site_of_host.size() / 8);
+  for (const sim::Prefix& site : site_of_host)
+    if (w.sites.empty() || w.sites.back().base != site.base || w.sites.back().length != site.length)
+      w.sites.push_back(site);
   auto site_less = [](const sim::Prefix& a, const sim::Prefix& b) {
     return a.base != b.base ? a.base < b.base : a.length < b.length;
   };

@@ -23,6 +23,7 @@ struct HostTable {
   std::vector<std::uint16_t> services;
   std::vector<std::uint8_t> antivirus;  ///< 1 if its anti-virus stops infections
   std::vector<std::uint8_t> patches;    ///< Patch bits applied (including its service pack's)
+  std::vector<std::uint8_t> unreachable;  ///< 1 if behind NAT or a firewall dropping inbound
   std::vector<std::uint32_t> site;
 
   std::size_t size() const { return address.size(); }

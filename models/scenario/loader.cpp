@@ -682,6 +682,8 @@ class Loader {
       if (auto* v = t.get("services")) place.services_ok = read_services(*v, p);
       if (auto* v = t.get("antivirus"))
         if (auto x = read_number(*v, tn, *info.find("antivirus"))) p.antivirus = *x;
+      if (auto* v = t.get("unreachable"))
+        if (auto x = read_number(*v, tn, *info.find("unreachable"))) p.unreachable = *x;
       if (auto* v = t.get("patched")) {
         std::array<std::string_view, kPatchNames.size()> names;
         for (std::size_t i = 0; i < names.size(); ++i) names[i] = kPatchNames[i].name;
@@ -857,8 +859,8 @@ class Loader {
         error(n ? n->source() : t.source(), tn, "same_slash16", msg.str());
       }
     }
-    if ((w.model == "codered-v1" || w.model == "codered-v2") && w.params.count("spread_until_day") &&
-        w.params.count("dormant_from_day") &&
+    if ((w.model == "codered-v1" || w.model == "codered-v2") &&
+        w.params.count("spread_until_day") && w.params.count("dormant_from_day") &&
         w.integer("dormant_from_day") < w.integer("spread_until_day")) {
       // The flood runs from the day spreading stops to the day before the worm sleeps.
       const toml::node* n =
@@ -934,7 +936,7 @@ class Loader {
             if (applied >= 1.0 && can_install(patch, os)) patches |= patch;
           if (is_infectable(worm.model, os, p.services, patches)) share += weight;
         }
-        if (share > 0) vulnerable += p.count;
+        if (share > 0 && p.unreachable < 1.0) vulnerable += p.count;
       }
       if (vulnerable == 0) {
         error(place.table->source(), "worm", "model",

@@ -51,6 +51,9 @@ struct PopulationConfig {
   std::uint16_t services = 0;  ///< every host of the population runs these
   Mix<Locale> locale;
   double antivirus = 0;  ///< share of hosts whose anti-virus stops infections (not crashes)
+  /// Share of hosts no probe reaches: behind NAT, or a firewall that drops unsolicited inbound
+  /// connections. They are in the world (and its memory) but never in a worm's relevant set.
+  double unreachable = 0;
   /// Share of hosts that applied each fix (Patch bits). One uniform draw per host decides them
   /// all: a host applied every fix whose share exceeds its draw (diligent administrators apply
   /// the common fixes and the rare ones), when its OS can take the fix (can_install).
