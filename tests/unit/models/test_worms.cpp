@@ -374,3 +374,47 @@ deface_limit = )") +
   for (const OutbreakEvent& e : never.outbreak->event_log())
     if (e.kind == OutbreakEvent::Kind::defaced) CHECK(hosts.population[e.host] == 1);
 }
+
+TEST_CASE("worms: hosts behind NAT or a firewall are never reached", "[models]") {
+  // Two identical populations of Code Red v2 hosts, the second with 70% unreachable: those are
+  // never infected, the reachable ones are, and the share drawn is 0.7 within 5 sd
+  // (sd = sqrt(2000 * 0.21) = 20.5).
+  const Scenario s = load_scenario_text(R"(
+[simulation]
+duration = "3h"
+sample_every = "10m"
+[address_space]
+prefix = "10.0.0.0/16"
+[[population]]
+count = 2000
+placement = { per = "/24", mean_per_block = 20 }
+os = { "win2000-sp1" = 1.0 }
+services = ["iis5-index"]
+[[population]]
+count = 2000
+placement = { per = "/24", mean_per_block = 20 }
+os = { "win2000-sp1" = 1.0 }
+services = ["iis5-index"]
+unreachable = 0.7
+[worm]
+model = "codered-v2"
+initial_infected = 5
+)",
+                                        "nat.toml");
+  const Run r = run(s, 0);
+  const HostTable& hosts = r.outbreak->world().hosts;
+  std::size_t unreachable = 0, infected_reachable = 0;
+  for (std::uint32_t h = 0; h < hosts.size(); ++h) {
+    if (hosts.unreachable[h]) {
+      ++unreachable;
+      REQUIRE(hosts.population[h] == 1);
+      REQUIRE_FALSE(r.outbreak->infected_by(0, h));
+    } else {
+      infected_reachable += r.outbreak->infected_by(0, h).has_value();
+    }
+  }
+  CAPTURE(unreachable, infected_reachable);
+  CHECK(std::abs(static_cast<double>(unreachable) - 1400.0) < 5 * std::sqrt(2000 * 0.21));
+  CHECK(r.summary.vulnerable == hosts.size() - unreachable);
+  CHECK(infected_reachable > 2000);  // 2^16 addresses, 2,600 targets: the outbreak completes
+}
