@@ -22,15 +22,32 @@ class Model {
   virtual void start(Context& ctx) = 0;
   /// Handles one event; `ctx.partition() == e.target_partition`.
   virtual void handle(const Event& e, Context& ctx) = 0;
+  /// A hint that `e` is the next event this thread will handle (unless a handler posts an earlier
+  /// one): a model whose handlers miss the cache on per-entity state may prefetch that state here,
+  /// overlapping the miss with the work in between. Must not change any state.
+  virtual void prefetch(const Event& e) const { static_cast<void>(e); }
   /// A barrier at time t: every event before t has been handled, none at or after t.
   virtual void on_sample(SimTime t, std::uint64_t sample_index) = 0;
 };
 
-/// What a scheduler did, for --stats; never written to summary.json.
+/// What a scheduler did, for --stats and tuning; never written to summary.json. The wall-clock
+/// fields depend on the machine and the load, so no output may use them.
 struct RunStats {
   std::uint64_t events = 0;
+  /// Conservative windows run (0 for the sequential scheduler, which has none).
   std::uint64_t windows = 0;
   std::uint64_t samples = 0;
+  /// The most events handled in one window.
+  std::uint64_t max_window_events = 0;
+  /// Wall-clock nanoseconds spent in on_sample barriers.
+  std::uint64_t barrier_ns = 0;
+  /// Wall-clock nanoseconds spent merging outboxes into target queues.
+  std::uint64_t merge_ns = 0;
+
+  /// Events per window on average (0 without windows).
+  double mean_window_events() const {
+    return windows == 0 ? 0.0 : static_cast<double>(events) / static_cast<double>(windows);
+  }
 };
 
 }  // namespace wormsim::sim

@@ -1,5 +1,6 @@
 #include "sim/sequential_scheduler.hpp"
 
+#include <chrono>
 #include <vector>
 
 #include "sim/context.hpp"
@@ -23,12 +24,18 @@ RunStats SequentialScheduler::run(Model& model, const RunPlan& plan) {
     // Handle every event strictly before the next sample time.
     while (!queue.empty() && queue.top().time < next_sample) {
       const Event e = queue.pop();
+      if (!queue.empty()) model.prefetch(queue.top());
       ctx.set_now(e.time);
       ctx.set_partition(e.target_partition, &sequence[e.target_partition]);
       model.handle(e, ctx);
       ++stats.events;
     }
+    const auto barrier_start = std::chrono::steady_clock::now();
     model.on_sample(next_sample, sample_index++);
+    stats.barrier_ns +=
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                       std::chrono::steady_clock::now() - barrier_start)
+                                       .count());
     ++stats.samples;
     if (next_sample >= plan.end) break;
     next_sample = next_sample + plan.sample_every;

@@ -66,7 +66,7 @@ struct EventLess {
 TEST_CASE("sim::EventQueue: pushing all then popping all gives the std::sort order", "[sim]") {
   // Invariant: whatever the insertion order, the pops are exactly the pushed events sorted by
   // (time, order) — compared field by field with std::sort under event_before — for sizes that
-  // fill partial and complete levels of the 4-ary heap.
+  // stay in the queue's sorted front and sizes that spread over its radix buckets.
   const std::uint64_t seed = 11;
   for (std::size_t n :
        {std::size_t{1}, std::size_t{2}, std::size_t{4}, std::size_t{5}, std::size_t{21},
@@ -136,6 +136,55 @@ TEST_CASE("sim::EventQueue: interleaved pushes and pops always pop the least pen
   CHECK(mismatches == 0);
   CHECK(size_errors == 0);
   CHECK(queue.empty());
+}
+
+TEST_CASE("sim::EventQueue: an event pushed after top() and before it pops first", "[sim]") {
+  // Invariant: top() does not restrict later pushes: an event at or after the last popped time
+  // but before the current top (another partition's event merged at a window's end) is popped
+  // before it, as an ordered-set reference says, whether the queue is small (all in its sorted
+  // front) or large (spread over radix buckets), and across many refills of the front.
+  const std::uint64_t seed = 14;
+  CAPTURE(seed);
+  RandomStream choice(seed, 0, 3, Purpose::test);
+  for (std::size_t target_size : {std::size_t{8}, std::size_t{40}, std::size_t{5'000}}) {
+    CAPTURE(target_size);
+    EventMaker maker(seed + target_size, 1'000'000);
+    EventQueue queue;
+    std::set<Event, EventLess> reference;
+    std::size_t mismatches = 0, below_top = 0;
+    std::int64_t now = 0;
+    for (int i = 0; i < 40'000; ++i) {
+      const std::uint64_t roll = variates::uniform_below(choice, 4);
+      if (reference.size() < target_size && roll < 2) {
+        const Event e = maker.next(now);
+        queue.push(e);
+        reference.insert(e);
+      } else if (!reference.empty() && roll == 2) {
+        // Look at the top, then push something between the last popped time and it.
+        if (!same_event(queue.top(), *reference.begin())) ++mismatches;
+        const std::int64_t top_time = reference.begin()->time.us;
+        Event e = maker.next(now);
+        e.time = SimTime{now + static_cast<std::int64_t>(variates::uniform_below(
+                                   choice, static_cast<std::uint64_t>(top_time - now) + 1))};
+        if (e.time.us < top_time) ++below_top;
+        queue.push(e);
+        reference.insert(e);
+      } else if (!reference.empty()) {
+        const Event got = queue.pop();
+        if (!same_event(got, *reference.begin())) ++mismatches;
+        reference.erase(reference.begin());
+        now = got.time.us;
+      }
+    }
+    while (!reference.empty()) {
+      if (!same_event(queue.pop(), *reference.begin())) ++mismatches;
+      reference.erase(reference.begin());
+    }
+    CAPTURE(below_top);
+    CHECK(below_top > 1'000);
+    CHECK(mismatches == 0);
+    CHECK(queue.empty());
+  }
 }
 
 TEST_CASE("sim::EventQueue: equal times pop in order, and in insertion order from one source",
