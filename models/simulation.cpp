@@ -2,15 +2,22 @@
 
 #include "models/host/world.hpp"
 #include "sim/sequential_scheduler.hpp"
+#include "sim/windowed_scheduler.hpp"
 
 namespace wormsim::models {
 
 ReplicationRun run_replication(const Scenario& scenario, std::uint64_t replication,
-                               const OutbreakOptions& options) {
+                               const OutbreakOptions& options, SchedulerChoice choice) {
   Outbreak outbreak(scenario, build_world(scenario, replication), replication, options);
-  sim::SequentialScheduler scheduler;
-  const sim::RunStats stats =
-      scheduler.run(outbreak, {scenario.simulation.duration, scenario.simulation.sample_every});
+  const sim::RunPlan plan{scenario.simulation.duration, scenario.simulation.sample_every};
+  sim::RunStats stats;
+  if (choice.kind == SchedulerChoice::Kind::windowed) {
+    sim::WindowedScheduler scheduler(choice.threads);
+    stats = scheduler.run(outbreak, plan);
+  } else {
+    sim::SequentialScheduler scheduler;
+    stats = scheduler.run(outbreak, plan);
+  }
   ReplicationRun run;
   run.summary = outbreak.summarize(stats.events);
   run.curves = outbreak.curves();

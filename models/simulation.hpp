@@ -19,7 +19,15 @@ struct ReplicationRun {
   std::vector<OutbreakEvent> events;  ///< when options.record_events
 };
 
+/// Which scheduler drives one replication. Both give the same bytes; the windowed one spreads
+/// the partitions of one replication over `threads` threads.
+struct SchedulerChoice {
+  enum class Kind { sequential, windowed };
+  Kind kind = Kind::sequential;
+  int threads = 1;  ///< windowed only
+};
+
 ReplicationRun run_replication(const Scenario& scenario, std::uint64_t replication,
-                               const OutbreakOptions& options);
+                               const OutbreakOptions& options, SchedulerChoice scheduler = {});
 
 }  // namespace wormsim::models

@@ -28,7 +28,25 @@ struct RunOptions {
   std::string out = "wormsim-out";
   bool per_probe = false;
   bool events = false;
+  std::string scheduler = "auto";
+  bool stats = false;
 };
+
+/// How the threads are used: replications side by side, each on the sequential scheduler, or
+/// one replication at a time on the windowed scheduler.
+struct Plan {
+  bool windowed = false;
+  unsigned threads = 1;
+};
+
+/// "auto": with one thread, or at least as many replications as threads, replications run side
+/// by side (the cheapest use of cores, no window overhead); with fewer replications than threads,
+/// each replication runs on the windowed scheduler with every thread.
+Plan plan_threads(const std::string& scheduler, unsigned threads, std::uint32_t replications) {
+  if (scheduler == "sequential") return {false, threads};
+  if (scheduler == "windowed") return {true, threads};
+  return {threads > 1 && replications < threads, threads};
+}
 
 std::string with_commas(std::uint64_t v) {
   const std::string digits = std::to_string(v);
@@ -76,6 +94,34 @@ void print_summary(const models::Scenario& s, const std::vector<analysis::Replic
              runs.front().events.empty() ? "" : "events.csv, ");
 }
 
+void print_stats(const std::vector<sim::RunStats>& stats, const Plan& plan,
+                 std::uint32_t partitions, double wall) {
+  sim::RunStats total;
+  for (const auto& s : stats) {
+    total.events += s.events;
+    total.windows += s.windows;
+    total.samples += s.samples;
+    total.max_window_events = std::max(total.max_window_events, s.max_window_events);
+    total.barrier_ns += s.barrier_ns;
+    total.merge_ns += s.merge_ns;
+  }
+  fmt::print("scheduler\n");
+  fmt::print("  kind                  {} ({} thread{}{})\n",
+             plan.windowed ? "windowed" : "sequential", plan.threads, plan.threads == 1 ? "" : "s",
+             plan.windowed ? ", one replication at a time" : "");
+  fmt::print("  partitions            {}\n", partitions);
+  fmt::print("  events                {} ({:.2f} million/s)\n", with_commas(total.events),
+             wall > 0 ? static_cast<double>(total.events) / wall * 1e-6 : 0.0);
+  fmt::print("  samples (barriers)    {}\n", with_commas(total.samples));
+  if (plan.windowed) {
+    fmt::print("  windows               {}\n", with_commas(total.windows));
+    fmt::print("  events per window     {:.1f} mean, {} max\n", total.mean_window_events(),
+               with_commas(total.max_window_events));
+    fmt::print("  time in barriers      {:.3f} s\n", static_cast<double>(total.barrier_ns) * 1e-9);
+    fmt::print("  time in merges        {:.3f} s\n", static_cast<double>(total.merge_ns) * 1e-9);
+  }
+}
+
 std::string built_in_name() {
   return fmt::format("(built-in) {}", kDefaultScenarioName);
 }
@@ -93,8 +139,18 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
   cmd->add_option("--replications", o->replications, "Number of replications")
       ->check(CLI::Range(1u, 1000000u));
   cmd->add_option("--threads", o->threads,
-                  "Worker threads for replications (0: every core); outputs do not depend on it")
+                  "Worker threads (0: every core); outputs do not depend on it")
       ->check(CLI::Range(0u, 1024u));
+  cmd->add_option("--scheduler", o->scheduler,
+                  "auto: replications side by side when there are at least as many as threads, "
+                  "else each replication on the windowed scheduler with every thread; "
+                  "sequential: replications side by side; windowed: one at a time, every thread "
+                  "on its partitions")
+      ->check(CLI::IsMember({"auto", "sequential", "windowed"}))
+      ->capture_default_str();
+  cmd->add_flag("--stats", o->stats,
+                "Print the scheduler's figures: events, windows, events per window, time in "
+                "barriers and merges");
   cmd->add_option("--out", o->out, "Output folder")->capture_default_str();
   cmd->add_flag("--events", o->events,
                 "Also write events.csv: every infection, crash and reboot with its cause");
@@ -127,12 +183,18 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     const models::OutbreakOptions options{o->per_probe, o->events};
     const std::uint32_t reps = scenario.simulation.replications;
     std::vector<analysis::ReplicationResult> results(reps);
+    std::vector<sim::RunStats> stats(reps);
+    const Plan plan = plan_threads(o->scheduler, threads, reps);
+    const models::SchedulerChoice choice{plan.windowed ? models::SchedulerChoice::Kind::windowed
+                                                       : models::SchedulerChoice::Kind::sequential,
+                                         static_cast<int>(plan.threads)};
     const auto t0 = std::chrono::steady_clock::now();
     auto one = [&](std::uint32_t r) {
-      models::ReplicationRun run = models::run_replication(scenario, r, options);
+      models::ReplicationRun run = models::run_replication(scenario, r, options, choice);
+      stats[r] = run.stats;
       results[r] = {run.summary, std::move(run.curves), run.partitions, std::move(run.events)};
     };
-    if (threads == 1 || reps == 1) {
+    if (plan.windowed || threads == 1 || reps == 1) {
       for (std::uint32_t r = 0; r < reps; ++r) one(r);
     } else {
       tbb::task_arena arena(static_cast<int>(threads));
@@ -148,10 +210,12 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     if (o->events) analysis::write_events_csv(out / "events.csv", scenario, results);
     analysis::write_summary_json(out / "summary.json", scenario, results, WORMSIM_VERSION,
                                  o->per_probe);
-    analysis::write_run_json(out / "run.json", {WORMSIM_VERSION, command_line,
-                                                o->file.empty() ? built_in_name() : o->file,
-                                                threads, "sequential", wall, events});
+    analysis::write_run_json(
+        out / "run.json",
+        {WORMSIM_VERSION, command_line, o->file.empty() ? built_in_name() : o->file, threads,
+         plan.windowed ? "windowed" : "sequential", wall, events});
     print_summary(scenario, results, out, wall);
+    if (o->stats) print_stats(stats, plan, results.front().partitions, wall);
     return kExitOk;
   };
 }

@@ -1,6 +1,9 @@
 // Determinism contract (DESIGN.md): the same scenario, seed and replication give byte-identical
-// curves.csv and summary.json on every run and whatever --threads is.
+// curves.csv and summary.json on every run and whatever --threads is, on either scheduler.
 #include <catch2/catch.hpp>
+
+#include <array>
+#include <filesystem>
 
 #include "tests/support/command.hpp"
 
@@ -94,4 +97,38 @@ TEST_CASE("e2e: events.csv is byte-identical for 1 and 4 threads and logs every 
     ++infected;
   CHECK(seeded == 20);
   CHECK(infected > 0);
+}
+
+// The windowed scheduler reproduces the sequential scheduler's bytes (DESIGN.md, "Schedulers") on
+// every outbreak of scenarios/ and on 1, 2 and 4 threads: curves.csv, summary.json and
+// events.csv. The first two simulated hours of each scenario (the hours with infections,
+// crashes, reboots and cross-partition deliveries in every one of them).
+TEST_CASE("e2e: the windowed scheduler gives the sequential scheduler's bytes on every scenario",
+          "[e2e]") {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(
+           std::string(WORMSIM_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    const std::string scenario = entry.path().string();
+    CAPTURE(scenario);
+    auto run = [&](const std::string& flags, const std::string& tag) {
+      const auto dir = scratch_dir(tag);
+      const auto r = run_command(wormsim_exe() + " run '" + scenario +
+                                 "' --duration 2h --events --out '" + dir.string() + "' " + flags);
+      REQUIRE(r.status == 0);
+      std::array<std::string, 3> files{read_file(dir / "curves.csv"),
+                                       read_file(dir / "summary.json"),
+                                       read_file(dir / "events.csv")};
+      std::filesystem::remove_all(dir);
+      return files;
+    };
+    const auto reference = run("--scheduler sequential --threads 1", "seq");
+    REQUIRE(reference[0].size() > 1000);
+    for (const char* threads : {"1", "2", "4"}) {
+      CAPTURE(threads);
+      const auto windowed = run(std::string("--scheduler windowed --threads ") + threads, "win");
+      CHECK(windowed[0] == reference[0]);
+      CHECK(windowed[1] == reference[1]);
+      CHECK(windowed[2] == reference[2]);
+    }
+  }
 }
