@@ -3,8 +3,9 @@
 // algorithms for the shortest path problem", JACM 1990; the multi-level form is also known as a
 // hierarchical timing wheel): events sit in buckets by the highest 8-bit digit in which their time
 // differs from a base, and each moves down at most once per digit. The least events wait in a
-// short sorted run, the front: a bucket that reaches it small is sorted rather than spread, and a
-// queue that never holds many events keeps them all there and allocates no buckets.
+// sorted run, the front: a bucket that reaches it is sorted whole (a radix sort on its one or two
+// low digits, or a comparison sort when small) rather than spread over lower levels, and a queue
+// that never holds many events keeps them all there and allocates no buckets.
 #pragma once
 
 #include <algorithm>
@@ -36,6 +37,7 @@ class EventQueue {
     }
     used_words_ = 0;
     front_.clear();
+    first_ = 0;
     base_ = 0;
     front_end_ = kAll;
     popped_ = 0;
@@ -49,9 +51,13 @@ class EventQueue {
     assert(t >= popped_ && "EventQueue: an event earlier than the last popped one");
     ++size_;
     if (t < front_end_) {
-      front_.insert(std::lower_bound(front_.begin(), front_.end(), e, after), e);
-      if (front_end_ == kAll && front_.size() > kSmall) spill();
-      return;
+      const auto at = std::lower_bound(front_.begin() + first_, front_.end(), e, after);
+      if (front_.end() - at <= kMaxShift) {
+        front_.insert(at, e);
+        if (front_end_ == kAll && front_.size() > kSmall) spill();
+        return;
+      }
+      shorten_front(t);
     }
     place(e, t);
   }
@@ -67,6 +73,10 @@ class EventQueue {
     settle();
     const Event result = front_.back();
     front_.pop_back();
+    if (front_.size() == first_) {
+      front_.clear();
+      first_ = 0;
+    }
     --size_;
     popped_ = static_cast<std::uint64_t>(result.time.us);
     return result;
@@ -89,6 +99,10 @@ class EventQueue {
   static constexpr std::size_t kSmall = 32;
   // front_end_ while every event is in the front.
   static constexpr std::uint64_t kAll = std::numeric_limits<std::uint64_t>::max();
+  // A push into the front moves the front's earlier events; beyond this many, the front ends at
+  // the pushed time instead and its later events go back to the buckets, so no push costs more
+  // than this many moves plus, at most once per event and refill, a move back.
+  static constexpr std::ptrdiff_t kMaxShift = 64;
 
   struct Level {
     std::array<std::vector<Event>, kDigits> buckets;
@@ -119,13 +133,30 @@ class EventQueue {
     used_words_ |= 1u << (level * kWords + digit / 64);
   }
 
-  /// The front outgrew a small queue: every event moves to the buckets around the least time,
-  /// which the front then ends at.
+  /// Makes the front end at t: its events at or after t go back to the buckets. Its first events
+  /// are its latest, so they leave by moving first_, without shifting the rest.
+  void shorten_front(std::uint64_t t) {
+    auto it = front_.begin() + first_;
+    for (; it != front_.end() && static_cast<std::uint64_t>(it->time.us) >= t; ++it)
+      place(*it, static_cast<std::uint64_t>(it->time.us));
+    first_ = static_cast<std::size_t>(it - front_.begin());
+    if (first_ == front_.size()) {
+      front_.clear();
+      first_ = 0;
+    }
+    front_end_ = t;
+  }
+
+  /// The front outgrew a small queue: every event moves to the buckets, based at the last
+  /// popped time, which no event can precede; the front ends there, and stays empty until the
+  /// least bucket fills it.
   void spill() {
-    base_ = static_cast<std::uint64_t>(front_.back().time.us);
+    base_ = popped_;
     front_end_ = base_;
-    for (const Event& e : front_) place(e, static_cast<std::uint64_t>(e.time.us));
+    for (auto it = front_.begin() + first_; it != front_.end(); ++it)
+      place(*it, static_cast<std::uint64_t>(it->time.us));
     front_.clear();
+    first_ = 0;
   }
 
   void settle() {
@@ -156,10 +187,48 @@ class EventQueue {
         front_end_ = base_ + span;
         front_.assign(bucket.begin(), bucket.end());
         std::sort(front_.begin(), front_.end(), after);
+      } else if (level <= 2) {
+        front_end_ = base_ + span;
+        radix_sort_into_front(bucket, level);
       } else {
         for (const Event& e : bucket) place(e, static_cast<std::uint64_t>(e.time.us));
       }
       release(bucket, level);
+    }
+  }
+
+  /// Sorts a bucket of level 1 or 2 into the (empty) front by descending (time, order): a stable
+  /// least-significant-digit radix sort on the time's offset from the base (one digit per level),
+  /// then runs of equal times by their order keys.
+  void radix_sort_into_front(const std::vector<Event>& bucket, unsigned level) {
+    const std::size_t n = bucket.size();
+    const std::vector<Event>* from = &bucket;
+    for (unsigned pass = 0; pass < level; ++pass) {
+      std::vector<Event>& to = pass + 1 == level ? front_ : scratch_;
+      to.resize(n);
+      std::array<std::uint32_t, kDigits> start{};
+      const unsigned shift = pass * kDigitBits;
+      // Digits complemented: descending order.
+      const auto key = [&](const Event& e) {
+        return (kDigits - 1) - (static_cast<unsigned>(e.time.us >> shift) & (kDigits - 1));
+      };
+      for (const Event& e : *from) ++start[key(e)];
+      std::uint32_t sum = 0;
+      for (std::uint32_t& c : start) {
+        const std::uint32_t count = c;
+        c = sum;
+        sum += count;
+      }
+      for (const Event& e : *from) to[start[key(e)]++] = e;
+      from = &to;
+    }
+    for (std::size_t i = 0; i < n;) {
+      std::size_t j = i + 1;
+      while (j < n && front_[j].time == front_[i].time) ++j;
+      if (j - i > 1)
+        std::sort(front_.begin() + static_cast<std::ptrdiff_t>(i),
+                  front_.begin() + static_cast<std::ptrdiff_t>(j), after);
+      i = j;
     }
   }
 
@@ -177,6 +246,8 @@ class EventQueue {
   // The least events, by descending (time, order): every pending event before front_end_, and
   // no other. Every event in a bucket is at or after front_end_ and the base.
   std::vector<Event> front_;
+  std::size_t first_ = 0;       // front_[first_, end) are the pending ones
+  std::vector<Event> scratch_;  // the radix sort's first pass
   std::uint64_t base_ = 0;
   std::uint64_t front_end_ = kAll;
   std::uint64_t popped_ = 0;  // time of the last popped event

@@ -28,27 +28,29 @@ std::uint64_t nanoseconds_since(Clock::time_point t0) {
 
 /// Chunks of partitions per thread: more than one, so that a thread done early takes work from
 /// a slower one, yet few, so that each partition mostly stays on one thread (and in its cache).
-constexpr std::uint32_t kChunksPerThread = 4;
+constexpr std::uint32_t kChunksPerThread = 2;
 
-/// One partition's queue, sequence counter and outboxes, on cache lines of their own so that
-/// partitions handled by different threads never share one. Window w posts into outbox[w % 2]
-/// while its targets merge what window w - 1 posted, from outbox[(w - 1) % 2].
+/// One partition's queue and sequence counter, on cache lines of their own so that partitions
+/// handled by different threads never share one.
 struct alignas(64) PartitionState {
   EventQueue queue;
-  std::vector<Event> outbox[2];
   std::uint64_t sequence = 0;
 };
 
-/// A contiguous range of partitions handled as one task, and what it reports after a window.
+/// A contiguous range of partitions handled as one task, its outgoing mail and what it reports
+/// after a window.
 struct alignas(64) Chunk {
   std::uint32_t first = 0, last = 0;      // partitions [first, last)
   std::atomic<std::uint64_t> claimed{0};  // the last window it was claimed for
   std::uint64_t events = 0;               // handled in the window
-  SimTime next = SimTime::max();          // earliest event left in its queues and outboxes
+  SimTime next = SimTime::max();          // earliest event left in its queues and mail
   std::uint64_t merge_ns = 0;
   std::exception_ptr error;
-  /// Its partitions whose outbox[i] holds events, in partition order.
-  std::vector<std::uint32_t> senders[2];
+  /// The outbox of all its partitions: they run in partition order, each posting in sequence
+  /// order, so it is in (source partition, sequence) order.
+  std::vector<Event> outbox;
+  /// mail[w % 2][d]: what window w's outbox holds for chunk d, in the outbox's order.
+  std::vector<std::vector<Event>> mail[2];
 };
 
 /// Spins briefly, then yields: for waits that last about as long as a chunk of a window, on
@@ -95,9 +97,9 @@ SimTime earliest(EventQueue& queue) {
 
 /// A cross-partition event that breaks the model's promise: it lands before the end of the
 /// window it was posted in, where its target may already have handled later events.
-[[noreturn]] void throw_broken_lookahead(std::uint32_t source, const Event& e, SimTime window_end) {
+[[noreturn]] void throw_broken_lookahead(const Event& e, SimTime window_end) {
   std::string message = "WindowedScheduler: partition ";
-  message += std::to_string(source);
+  message += std::to_string(e.source_partition());
   message += " posted event ";
   message += std::to_string(e.order & ((std::uint64_t{1} << kSequenceBits) - 1));
   message += " for partition ";
@@ -110,10 +112,9 @@ SimTime earliest(EventQueue& queue) {
   throw std::logic_error(message);
 }
 
-[[noreturn]] void throw_no_such_partition(std::uint32_t source, const Event& e,
-                                          std::uint32_t partitions) {
+[[noreturn]] void throw_no_such_partition(const Event& e, std::uint32_t partitions) {
   std::string message = "WindowedScheduler: partition ";
-  message += std::to_string(source);
+  message += std::to_string(e.source_partition());
   message += " posted an event for partition ";
   message += std::to_string(e.target_partition);
   message += " of a model with ";
@@ -123,6 +124,12 @@ SimTime earliest(EventQueue& queue) {
 
 /// One run: the partitions' state, the chunks, and the window protocol between the calling
 /// thread (participant 0, which also runs the barriers) and the arena's other threads.
+///
+/// Window w: each chunk first merges into its partitions' queues the mail that every chunk
+/// addressed to it in window w - 1 (in chunk order, hence source-partition order), then handles
+/// its partitions' events before the window's end, then sorts its outbox into mail[w % 2] by
+/// target chunk. Mail of window w - 1 is read only during window w, so a chunk may clear its
+/// mail[w % 2] (read during window w - 1) as it starts window w.
 class Run {
  public:
   Run(Model& model, const RunPlan& plan, int threads)
@@ -130,24 +137,25 @@ class Run {
         plan_(plan),
         partitions_(model.partition_count()),
         lookahead_(model.lookahead()),
-        parts_(partitions_) {
+        parts_(partitions_),
+        chunk_of_(partitions_) {
     if (partitions_ > 1 && lookahead_ <= SimTime{0}) throw_zero_lookahead(partitions_, lookahead_);
     participants_ = static_cast<std::uint32_t>(
         std::clamp<std::uint64_t>(static_cast<std::uint64_t>(threads), 1, partitions_));
-    const std::uint32_t chunk_count = std::max<std::uint32_t>(
+    const std::uint32_t count = std::max<std::uint32_t>(
         1, std::min<std::uint32_t>(partitions_, participants_ * kChunksPerThread));
-    chunks_ = std::vector<Chunk>(chunk_count);
-    for (std::uint32_t c = 0; c < chunk_count; ++c) {
-      chunks_[c].first = static_cast<std::uint32_t>(std::uint64_t{c} * partitions_ / chunk_count);
-      chunks_[c].last =
-          static_cast<std::uint32_t>(std::uint64_t{c + 1} * partitions_ / chunk_count);
+    chunks_ = std::vector<Chunk>(count);
+    for (std::uint32_t c = 0; c < count; ++c) {
+      Chunk& chunk = chunks_[c];
+      chunk.first = static_cast<std::uint32_t>(std::uint64_t{c} * partitions_ / count);
+      chunk.last = static_cast<std::uint32_t>(std::uint64_t{c + 1} * partitions_ / count);
+      for (std::uint32_t p = chunk.first; p < chunk.last; ++p) chunk_of_[p] = c;
+      for (auto& mail : chunk.mail) mail.resize(count);
     }
   }
 
-  std::uint32_t participants() const { return participants_; }
-
-  /// Runs the model to the plan's end on the calling thread and `participants() - 1` helpers that
-  /// `spawn` starts (each calling help(i)); returns once every helper has left.
+  /// Runs the model to the plan's end on the calling thread and `participants() - 1` helpers
+  /// that `spawn(i)` starts, each calling help(i); `wait()` returns once they have all left.
   template <typename Spawn, typename Wait>
   RunStats run(Spawn&& spawn, Wait&& wait) {
     for (std::uint32_t i = 1; i < participants_; ++i) spawn(i);
@@ -179,25 +187,17 @@ class Run {
 
   /// The calling thread's part: start, then windows and samples until the end.
   void drive() {
-    Context ctx;
-    for (std::uint32_t p = 0; p < partitions_; ++p) {
-      PartitionState& part = parts_[p];
-      ctx.bind(p, SimTime{0}, &part.sequence, &part.queue, &part.outbox[0], lookahead_);
-      model_.start(ctx);
-    }
-    // The start's cross-partition events wait in outbox[0], as if posted in a window 0 ending
-    // at 0: window 1 merges them first.
+    // The start's cross-partition events are mailed as if posted in a window 0 ending at 0.
     SimTime next_event = SimTime::max();
+    Context ctx;
     for (Chunk& chunk : chunks_) {
       for (std::uint32_t p = chunk.first; p < chunk.last; ++p) {
-        next_event = std::min(next_event, earliest(parts_[p].queue));
-        if (parts_[p].outbox[0].empty()) continue;
-        chunk.senders[0].push_back(p);
-        for (const Event& e : parts_[p].outbox[0]) {
-          if (e.target_partition >= partitions_) throw_no_such_partition(p, e, partitions_);
-          next_event = std::min(next_event, e.time);
-        }
+        PartitionState& part = parts_[p];
+        ctx.bind(p, SimTime{0}, &part.sequence, &part.queue, &chunk.outbox, lookahead_);
+        model_.start(ctx);
+        next_event = std::min(next_event, earliest(part.queue));
       }
+      next_event = std::min(next_event, post_mail(chunk, 0));
     }
     window_end_ = SimTime{0};
 
@@ -219,9 +219,8 @@ class Run {
       previous_end_ = window_end_;
       window_end_ = single ? next_sample : std::min(next_event + lookahead_, next_sample);
       ++window;
-      // Publish the window, then wake sleeping helpers (a helper that is about to sleep either
-      // sees the new window or is seen among the sleepers: both sides are sequentially
-      // consistent).
+      // Publish the window, then wake sleeping helpers: a helper about to sleep either sees the
+      // new window or is seen among the sleepers (both sides are sequentially consistent).
       window_.store(window);
       if (sleepers_.load() > 0) window_.notify_all();
       work(0, window);
@@ -249,15 +248,15 @@ class Run {
     window_.notify_all();
   }
 
-  /// Takes part in window `window`: first the chunks this participant prefers, then any left.
+  /// Takes part in window `window`: first the chunks this participant prefers, then any left,
+  /// from the end of the others' ranges, which their owners reach last.
   void work(std::uint32_t participant, std::uint64_t window) {
     const auto count = static_cast<std::uint32_t>(chunks_.size());
     const std::uint32_t own_first = participant * count / participants_;
     const std::uint32_t own_last = (participant + 1) * count / participants_;
     for (std::uint32_t c = own_first; c < own_last; ++c) try_chunk(c, window);
-    // Help with the others' chunks, from the end of their ranges, where their owners come last.
-    for (std::uint32_t k = count; k-- > 0;)
-      if (k < own_first || k >= own_last) try_chunk(k, window);
+    for (std::uint32_t c = count; c-- > 0;)
+      if (c < own_first || c >= own_last) try_chunk(c, window);
   }
 
   void try_chunk(std::uint32_t c, std::uint64_t window) {
@@ -266,67 +265,63 @@ class Run {
     if (chunk.claimed.load(std::memory_order_relaxed) != expected ||
         !chunk.claimed.compare_exchange_strong(expected, window, std::memory_order_acq_rel))
       return;
-    run_chunk(chunk, window);
+    run_chunk(c, window);
     done_.fetch_add(1, std::memory_order_acq_rel);
   }
 
-  /// Merges into the chunk's partitions what the previous window sent them, then handles their
-  /// events before the window's end. Cross-partition events posted now go to outbox[window % 2].
-  void run_chunk(Chunk& chunk, std::uint64_t window) {
+  void run_chunk(std::uint32_t c, std::uint64_t window) {
+    Chunk& chunk = chunks_[c];
     chunk.events = 0;
     chunk.next = SimTime::max();
     chunk.merge_ns = 0;
-    const std::size_t out = window % 2;
-    std::vector<std::uint32_t>& senders = chunk.senders[out];
-    for (std::uint32_t p : senders) parts_[p].outbox[out].clear();
-    senders.clear();
     try {
       const Clock::time_point t0 = Clock::now();
-      merge_into(chunk, (window - 1) % 2);
+      merge_into(c, (window - 1) % 2);
       chunk.merge_ns = nanoseconds_since(t0);
       Context ctx;
       for (std::uint32_t p = chunk.first; p < chunk.last; ++p) {
         PartitionState& part = parts_[p];
         EventQueue& queue = part.queue;
-        ctx.bind(p, SimTime{0}, &part.sequence, &queue, &part.outbox[out], lookahead_);
-        std::uint64_t handled = 0;
+        ctx.bind(p, SimTime{0}, &part.sequence, &queue, &chunk.outbox, lookahead_);
         while (!queue.empty() && queue.top().time < window_end_) {
           const Event e = queue.pop();
           if (!queue.empty()) model_.prefetch(queue.top());
           ctx.set_now(e.time);
           model_.handle(e, ctx);
-          ++handled;
+          ++chunk.events;
         }
-        chunk.events += handled;
-        SimTime next = earliest(queue);
-        if (!part.outbox[out].empty()) {
-          senders.push_back(p);
-          for (const Event& e : part.outbox[out]) next = std::min(next, e.time);
-        }
-        chunk.next = std::min(chunk.next, next);
+        chunk.next = std::min(chunk.next, earliest(queue));
       }
+      chunk.next = std::min(chunk.next, post_mail(chunk, window % 2));
     } catch (...) {
       chunk.error = std::current_exception();
     }
   }
 
-  /// Pushes into the chunk's partitions the events that every partition sent them in the last
-  /// window, taking sources in partition order (each outbox is in its source's sequence order),
-  /// and checks the lookahead promise: nothing may land before the end of the window it was
-  /// posted in.
-  void merge_into(Chunk& chunk, std::size_t in) {
-    for (const Chunk& from : chunks_) {
-      for (std::uint32_t source : from.senders[in]) {
-        for (const Event& e : parts_[source].outbox[in]) {
-          if (e.target_partition < chunk.first || e.target_partition >= chunk.last) {
-            if (e.target_partition >= partitions_) throw_no_such_partition(source, e, partitions_);
-            continue;
-          }
-          if (e.time < previous_end_) throw_broken_lookahead(source, e, previous_end_);
-          parts_[e.target_partition].queue.push(e);
-        }
+  /// Pushes into chunk c's partitions the mail every chunk sent it in the last window, taking
+  /// senders in chunk order, and checks the lookahead promise: nothing may land before the end
+  /// of the window it was posted in.
+  void merge_into(std::uint32_t c, std::size_t in) {
+    for (Chunk& from : chunks_) {
+      for (const Event& e : from.mail[in][c]) {
+        if (e.time < previous_end_) throw_broken_lookahead(e, previous_end_);
+        parts_[e.target_partition].queue.push(e);
       }
     }
+  }
+
+  /// Sorts the chunk's outbox into mail[out] by target chunk, after emptying what mail[out] held
+  /// (merged during the last window); returns the earliest time mailed.
+  SimTime post_mail(Chunk& chunk, std::size_t out) {
+    for (auto& box : chunk.mail[out]) box.clear();
+    SimTime least = SimTime::max();
+    for (const Event& e : chunk.outbox) {
+      if (e.target_partition >= partitions_) throw_no_such_partition(e, partitions_);
+      chunk.mail[out][chunk_of_[e.target_partition]].push_back(e);
+      least = std::min(least, e.time);
+    }
+    chunk.outbox.clear();
+    return least;
   }
 
   Model& model_;
@@ -335,6 +330,7 @@ class Run {
   const SimTime lookahead_;
   std::uint32_t participants_ = 1;
   std::vector<PartitionState> parts_;
+  std::vector<std::uint32_t> chunk_of_;  // the chunk that owns each partition
   std::vector<Chunk> chunks_;
   // Set by the calling thread before it publishes a window; read-only during the window.
   SimTime window_end_{};

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <vector>
 
@@ -182,6 +183,69 @@ TEST_CASE("sim::EventQueue: an event pushed after top() and before it pops first
     }
     CAPTURE(below_top);
     CHECK(below_top > 1'000);
+    CHECK(mismatches == 0);
+    CHECK(queue.empty());
+  }
+}
+
+TEST_CASE("sim::EventQueue: the hold model with wide delays pops in order at every size", "[sim]") {
+  // Invariant: filled partly latest first (overflowing the sorted front while later pushes still
+  // precede what it holds), partly in random order, and then run as a hold model — pop the least,
+  // push it again after a delay that is zero, short (within the front) or long (up to seconds,
+  // across bucket levels) — the queue pops exactly what an ordered-set reference pops, for queue
+  // sizes that stay in the front, spill into buckets, and fill buckets large enough to be radix
+  // sorted.
+  const std::uint64_t seed = 15;
+  CAPTURE(seed);
+  for (std::size_t n : {std::size_t{20}, std::size_t{1'000}, std::size_t{16'384}}) {
+    CAPTURE(n);
+    RandomStream stream(seed, 0, n, Purpose::test);
+    EventQueue queue;
+    std::set<Event, EventLess> reference;
+    std::uint64_t sequence = 0;
+    const auto make = [&](std::int64_t at) {
+      Event e;
+      e.time = SimTime{at};
+      e.order = Event::make_order(static_cast<std::uint32_t>(sequence % 5), sequence);
+      e.subject = static_cast<std::uint32_t>(sequence);
+      ++sequence;
+      return e;
+    };
+    // PHOLD's first events (0.1 s plus an exponential of mean 0.9 s), the first half pushed
+    // latest first, so that pushes keep preceding what the queue already holds.
+    std::vector<std::int64_t> first_times(n);
+    for (auto& t : first_times)
+      t = 100'000 + SimTime::from_seconds(variates::exponential(stream, 1.0 / 0.9)).us;
+    std::sort(first_times.begin(), first_times.begin() + static_cast<std::ptrdiff_t>(n / 2),
+              std::greater<>());
+    for (std::int64_t t : first_times) {
+      const Event e = make(t);
+      queue.push(e);
+      reference.insert(e);
+    }
+    std::size_t mismatches = 0;
+    for (int i = 0; i < 200'000; ++i) {
+      const Event got = queue.pop();
+      if (!same_event(got, *reference.begin())) ++mismatches;
+      reference.erase(reference.begin());
+      std::int64_t delay = 0;
+      switch (variates::uniform_below(stream, 4)) {
+        case 0:
+          break;  // at the same time
+        case 1:
+          delay = static_cast<std::int64_t>(variates::uniform_below(stream, 300));
+          break;
+        default:
+          delay = SimTime::from_seconds(variates::exponential(stream, 1.0)).us;
+      }
+      const Event e = make(got.time.us + delay);
+      queue.push(e);
+      reference.insert(e);
+    }
+    while (!reference.empty()) {
+      if (!same_event(queue.pop(), *reference.begin())) ++mismatches;
+      reference.erase(reference.begin());
+    }
     CHECK(mismatches == 0);
     CHECK(queue.empty());
   }
