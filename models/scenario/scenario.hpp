@@ -83,6 +83,42 @@ struct WormConfig {
   }
 };
 
+/// A defence policy ([[defence]], scheduled) or a timed action ([[action]], an exercise inject):
+/// what it does (`kind`, one of registry.cpp's defence tables), to which hosts or sites, from
+/// when, reaching which coverage. Kind-specific settings are in `params`, defaults filled in.
+struct DefenceConfig {
+  std::string kind;
+  bool is_action = false;  ///< from [[action]] (logged as an action) rather than [[defence]]
+  std::string name;        ///< as written (or "<kind> #<n>"), for the action log
+  sim::SimTime start{0};   ///< [[defence]] start / [[action]] at, since the scenario's start
+  /// Which hosts: every host of these populations (empty: all) inside these blocks (empty:
+  /// anywhere); site policies act on the sites (placement blocks) holding such hosts.
+  std::vector<std::string> populations;
+  std::vector<sim::Prefix> blocks;
+  double coverage = 1;  ///< share of the selected hosts (or sites) that adopt it in the end
+  std::map<std::string, ParamValue> params;
+
+  double number(const std::string& key) const { return std::get<double>(params.at(key)); }
+  sim::SimTime duration(const std::string& key) const {
+    return std::get<sim::SimTime>(params.at(key));
+  }
+  const std::string& text(const std::string& key) const {
+    return std::get<std::string>(params.at(key));
+  }
+  std::int64_t integer(const std::string& key) const {
+    return std::get<std::int64_t>(params.at(key));
+  }
+  bool has(const std::string& key) const { return params.count(key) != 0; }
+};
+
+/// One column of a comparison ([[variant]]): a name and the defences and actions it adds to the
+/// scenario's own.
+struct VariantConfig {
+  std::string name;
+  std::string description;
+  std::vector<DefenceConfig> defences;
+};
+
 struct Scenario {
   std::string path;       ///< as given on the command line; never written to summary.json
   std::string text_hash;  ///< FNV-1a 64 of the file's bytes, hex
@@ -90,6 +126,20 @@ struct Scenario {
   AddressSpaceConfig address_space;
   std::vector<PopulationConfig> populations;
   std::vector<WormConfig> worms;  ///< [worm] or [[worm]]: one or more worms released together
+  /// Defences and actions, in file order ([[defence]] first, then [[action]]).
+  std::vector<DefenceConfig> defences;
+  /// [[variant]] tables; empty for a scenario without them. See scenario_columns().
+  std::vector<VariantConfig> variants;
+  /// The variant applied to this scenario (its defences appended), empty for the base scenario.
+  std::string variant;
 };
+
+/// The scenarios a comparison runs for one file: the file itself if it has no [[variant]], else
+/// one scenario per variant, in file order, each the base scenario plus that variant's defences
+/// (with `variant` set and `variants` emptied).
+std::vector<Scenario> scenario_columns(const Scenario& scenario);
+
+/// The scenario with the named variant applied; nullopt if it has no such variant.
+std::optional<Scenario> with_variant(const Scenario& scenario, const std::string& name);
 
 }  // namespace wormsim::models
