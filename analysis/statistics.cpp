@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <stdexcept>
 
 namespace wormsim::analysis {
 
@@ -40,6 +41,16 @@ std::optional<Estimate> estimate(const std::vector<std::optional<double>>& value
     e.ci_high = e.mean + half;
   }
   return e;
+}
+
+std::optional<Estimate> paired_difference(const std::vector<std::optional<double>>& base,
+                                          const std::vector<std::optional<double>>& other) {
+  if (base.size() != other.size())
+    throw std::invalid_argument("paired_difference: the samples differ in size");
+  std::vector<std::optional<double>> differences(base.size());
+  for (std::size_t i = 0; i < base.size(); ++i)
+    if (base[i] && other[i]) differences[i] = *other[i] - *base[i];
+  return estimate(differences);
 }
 
 }  // namespace wormsim::analysis

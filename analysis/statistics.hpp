@@ -1,5 +1,6 @@
 // Summaries over replications: mean, median and a 95% interval for the mean (Student's t over
-// the replications, which are independent by construction of their random streams).
+// the replications, which are independent by construction of their random streams), and the
+// paired differences between two scenarios run on common random numbers.
 #pragma once
 
 #include <optional>
@@ -21,5 +22,14 @@ double student_t975(std::size_t df);
 
 /// Estimate from the values present; nullopt if there are none.
 std::optional<Estimate> estimate(const std::vector<std::optional<double>>& values);
+
+/// Mean, median and 95% Student-t interval of the paired differences other[i] - base[i], over
+/// the indices i where both have a value. Index i is replication i of two scenarios run with the
+/// same seed: their random streams are keyed by (seed, replication, entity, purpose), so the pair
+/// shares its draws wherever the scenarios agree (common random numbers) and the differences
+/// vary far less than either figure. Nullopt if no index has both values; throws
+/// std::invalid_argument if the sizes differ.
+std::optional<Estimate> paired_difference(const std::vector<std::optional<double>>& base,
+                                          const std::vector<std::optional<double>>& other);
 
 }  // namespace wormsim::analysis

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("wormsim ") + WORMSIM_VERSION);
   app.require_subcommand(1);
   const Action run = add_run_command(app, command_line);
+  const Action compare = add_compare_command(app, command_line);
   const Action validate = add_validate_command(app);
   const Action models = add_models_command(app);
   try {
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (app.got_subcommand("run")) return run();
+    if (app.got_subcommand("compare")) return compare();
     if (app.got_subcommand("validate")) return validate();
     if (app.got_subcommand("models")) return models();
   } catch (const wormsim::models::InputError& e) {

@@ -26,6 +26,9 @@ class Context {
     assert(at >= now_ && "an event may not be posted into the past");
     assert((target_partition == partition_ || at >= now_ + lookahead_) &&
            "a cross-partition event must respect the lookahead");
+    // An event at or after the run's end never runs: it is not stored. Dropping it changes no
+    // other event's place in the order (time, source partition, sequence).
+    if (at >= end_) return;
     Event e;
     e.time = at;
     e.order = Event::make_order(partition_, (*sequence_)++);
@@ -45,10 +48,12 @@ class Context {
     post(partition_, at, kind, tag, subject, aux);
   }
 
-  /// Set up by a scheduler: where events go and whose sequence numbers they take.
+  /// Set up by a scheduler: where events go, whose sequence numbers they take, and the run's end
+  /// (events at or after it are not stored).
   void bind(std::uint32_t partition, SimTime now, std::uint64_t* sequence, EventQueue* queue,
-            std::vector<Event>* outbox, SimTime lookahead) {
+            std::vector<Event>* outbox, SimTime lookahead, SimTime end = SimTime::max()) {
     partition_ = partition;
+    end_ = end;
     now_ = now;
     sequence_ = sequence;
     queue_ = queue;
@@ -68,6 +73,7 @@ class Context {
   EventQueue* queue_ = nullptr;
   std::vector<Event>* outbox_ = nullptr;
   SimTime lookahead_{};
+  SimTime end_ = SimTime::max();
 };
 
 }  // namespace wormsim::sim

@@ -15,7 +15,7 @@ RunStats SequentialScheduler::run(Model& model, const RunPlan& plan) {
   Context ctx;
   RunStats stats;
   for (std::uint32_t p = 0; p < partitions; ++p) {
-    ctx.bind(p, SimTime{0}, &sequence[p], &queue, nullptr, model.lookahead());
+    ctx.bind(p, SimTime{0}, &sequence[p], &queue, nullptr, model.lookahead(), plan.end);
     model.start(ctx);
   }
   std::uint64_t sample_index = 0;

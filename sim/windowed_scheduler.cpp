@@ -193,7 +193,7 @@ class Run {
     for (Chunk& chunk : chunks_) {
       for (std::uint32_t p = chunk.first; p < chunk.last; ++p) {
         PartitionState& part = parts_[p];
-        ctx.bind(p, SimTime{0}, &part.sequence, &part.queue, &chunk.outbox, lookahead_);
+        ctx.bind(p, SimTime{0}, &part.sequence, &part.queue, &chunk.outbox, lookahead_, plan_.end);
         model_.start(ctx);
         next_event = std::min(next_event, earliest(part.queue));
       }
@@ -282,7 +282,7 @@ class Run {
       for (std::uint32_t p = chunk.first; p < chunk.last; ++p) {
         PartitionState& part = parts_[p];
         EventQueue& queue = part.queue;
-        ctx.bind(p, SimTime{0}, &part.sequence, &queue, &chunk.outbox, lookahead_);
+        ctx.bind(p, SimTime{0}, &part.sequence, &queue, &chunk.outbox, lookahead_, plan_.end);
         while (!queue.empty() && queue.top().time < window_end_) {
           const Event e = queue.pop();
           if (!queue.empty()) model_.prefetch(queue.top());

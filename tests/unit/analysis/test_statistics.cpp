@@ -1,7 +1,9 @@
-// Replication summaries: mean, median and the Student-t 95% interval match hand computations.
+// Replication summaries: mean, median and the Student-t 95% interval, and the paired
+// differences of a comparison, match hand computations.
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "analysis/statistics.hpp"
 
@@ -35,4 +37,39 @@ TEST_CASE("analysis::student_t975: the table and the expansion meet smoothly", "
   CHECK(student_t975(31) == Approx(2.040).margin(1e-3));
   CHECK(student_t975(120) == Approx(1.980).margin(1e-3));
   CHECK(student_t975(100000) == Approx(1.960).margin(1e-3));
+}
+
+TEST_CASE("analysis::paired_difference: mean and t interval of the per-index differences",
+          "[analysis]") {
+  // Differences other - base: 8-10, 11-12, 9-9, 10-15 = -2, -1, 0, -5. Mean -2; deviations
+  // 0, 1, 2, -3 sum to 14 squared, so s^2 = 14/3, se = sqrt(14/3/4) = sqrt(7/6); t(0.975, 3) =
+  // 3.182.
+  const auto d = paired_difference({10.0, 12.0, 9.0, 15.0}, {8.0, 11.0, 9.0, 10.0});
+  REQUIRE(d.has_value());
+  CHECK(d->n == 4);
+  CHECK(d->mean == Approx(-2.0));
+  CHECK(d->median == Approx(-1.5));
+  CHECK(d->ci_low == Approx(-2.0 - 3.182 * std::sqrt(7.0 / 6.0)));
+  CHECK(d->ci_high == Approx(-2.0 + 3.182 * std::sqrt(7.0 / 6.0)));
+}
+
+TEST_CASE("analysis::paired_difference: identical samples give a zero-width interval at 0",
+          "[analysis]") {
+  const std::vector<std::optional<double>> same = {3.5, 1e6, std::nullopt, 42.0, 0.1};
+  const auto d = paired_difference(same, same);
+  REQUIRE(d.has_value());
+  CHECK(d->n == 4);
+  CHECK(d->mean == 0.0);
+  CHECK(d->ci_low == 0.0);
+  CHECK(d->ci_high == 0.0);
+}
+
+TEST_CASE("analysis::paired_difference: only indices with both values pair; sizes must match",
+          "[analysis]") {
+  const auto d = paired_difference({1.0, std::nullopt, 3.0, 4.0}, {2.0, 5.0, std::nullopt, 7.0});
+  REQUIRE(d.has_value());
+  CHECK(d->n == 2);
+  CHECK(d->mean == Approx(2.0));  // differences 1 and 3
+  CHECK_FALSE(paired_difference({std::nullopt, 1.0}, {2.0, std::nullopt}).has_value());
+  CHECK_THROWS_AS(paired_difference({1.0}, {1.0, 2.0}), std::invalid_argument);
 }

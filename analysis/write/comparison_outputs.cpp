@@ -1,0 +1,135 @@
+#include "analysis/write/comparison_outputs.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "analysis/write/outputs.hpp"
+
+namespace wormsim::analysis {
+
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+/// Adding 0.0 turns -0.0 (a difference of equal values can be one) into 0.0, so the files never
+/// show "-0".
+double tidy(double v) {
+  return v + 0.0;
+}
+
+/// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+/// Shortest text that reads back to the same double; empty without a value.
+std::string csv_number(const std::optional<double>& v) {
+  return v ? fmt::format("{}", tidy(*v)) : std::string();
+}
+
+Json json_number(const std::optional<double>& v) {
+  if (v) return tidy(*v);
+  return nullptr;
+}
+
+Json estimate_json(const std::optional<Estimate>& e) {
+  if (!e) return nullptr;
+  return {{"n", e->n},
+          {"mean", tidy(e->mean)},
+          {"median", tidy(e->median)},
+          {"ci95_low", tidy(e->ci_low)},
+          {"ci95_high", tidy(e->ci_high)}};
+}
+
+}  // namespace
+
+std::string_view unit_name(FigureUnit unit) {
+  switch (unit) {
+    case FigureUnit::hosts:
+      return "hosts";
+    case FigureUnit::percent:
+      return "percent";
+    case FigureUnit::seconds:
+      return "s";
+    case FigureUnit::per_minute:
+      return "hosts/min";
+    case FigureUnit::count:
+      return "events";
+  }
+  return "";
+}
+
+void write_compare_csv(const std::filesystem::path& file, const Comparison& comparison) {
+  const auto& figures = comparison_figures();
+  std::string text =
+      "column,figure,replications,mean,ci_low,ci_high,diff_mean,diff_ci_low,diff_ci_high\n";
+  for (std::size_t k = 0; k < comparison.columns.size(); ++k)
+    for (std::size_t f = 0; f < figures.size(); ++f) {
+      const ComparisonCell& cell = comparison.cells[f][k];
+      const auto& e = cell.estimate;
+      const auto& d = cell.difference;
+      auto field = [](const std::optional<Estimate>& x, double Estimate::*member) {
+        return csv_number(x ? std::optional<double>((*x).*member) : std::nullopt);
+      };
+      text += fmt::format("{},{},{},{},{},{},{},{},{}\n", csv_field(comparison.columns[k].label),
+                          figures[f].key, e ? e->n : 0, field(e, &Estimate::mean),
+                          field(e, &Estimate::ci_low), field(e, &Estimate::ci_high),
+                          field(d, &Estimate::mean), field(d, &Estimate::ci_low),
+                          field(d, &Estimate::ci_high));
+    }
+  write_text_file(file, text);
+}
+
+void write_compare_json(const std::filesystem::path& file, const Comparison& comparison,
+                        const std::string& version) {
+  const auto& figures = comparison_figures();
+  Json j;
+  j["schema_version"] = kCompareSchemaVersion;
+  j["program"] = {{"name", "wormsim"}, {"version", version}};
+  j["seed"] = comparison.seed;
+  j["replications"] = comparison.replications;
+  j["common_random_numbers"] =
+      "replication r of every column draws from the streams of (seed, r): the columns share "
+      "their randomness wherever the scenarios agree";
+  j["interval_method"] = "Student t over replications, 95%";
+  j["difference_method"] =
+      "paired by replication: column minus the first column, over the replications where both "
+      "have the figure; Student t, 95%";
+  Json columns = Json::array();
+  for (const auto& c : comparison.columns)
+    columns.push_back({{"label", c.label},
+                       {"path", c.path},
+                       {"scenario", c.scenario_name},
+                       {"variant", c.variant.empty() ? Json(nullptr) : Json(c.variant)},
+                       {"hash_fnv1a64", c.text_hash},
+                       {"duration", c.duration}});
+  j["columns"] = columns;
+  Json figure_list = Json::array();
+  for (const auto& f : figures)
+    figure_list.push_back({{"key", f.key}, {"label", f.label}, {"unit", unit_name(f.unit)}});
+  j["figures"] = figure_list;
+  Json results = Json::array();
+  for (std::size_t k = 0; k < comparison.columns.size(); ++k) {
+    Json per_figure = Json::object();
+    for (std::size_t f = 0; f < figures.size(); ++f) {
+      const ComparisonCell& cell = comparison.cells[f][k];
+      Json values = Json::array();
+      for (const auto& v : cell.values) values.push_back(json_number(v));
+      per_figure[std::string(figures[f].key)] = {{"values", values},
+                                                 {"estimate", estimate_json(cell.estimate)},
+                                                 {"difference", estimate_json(cell.difference)}};
+    }
+    results.push_back({{"column", comparison.columns[k].label}, {"figures", per_figure}});
+  }
+  j["results"] = results;
+  write_text_file(file, j.dump(2) + "\n");
+}
+
+}  // namespace wormsim::analysis

@@ -1,0 +1,30 @@
+// Writers for `wormsim compare`'s output folder: compare.csv (tidy) and compare.json. Like
+// summary.json, neither holds anything that depends on the machine, the thread count or the
+// clock (DESIGN.md, "Outputs"); run.json (write_run_json) holds the rest.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "analysis/comparison.hpp"
+
+namespace wormsim::analysis {
+
+inline constexpr int kCompareSchemaVersion = 1;
+
+/// The unit of a figure as compare.json names it ("hosts", "percent", "s", ...).
+std::string_view unit_name(FigureUnit unit);
+
+/// compare.csv: `column,figure,replications,mean,ci_low,ci_high,diff_mean,diff_ci_low,
+/// diff_ci_high`, one row per column and figure, columns in order, then figures in table order.
+/// `replications` counts those that have the figure; the diff fields are empty for the first
+/// column, and every number field is empty where there is no value.
+void write_compare_csv(const std::filesystem::path& file, const Comparison& comparison);
+
+/// compare.json: schema version, program version, seed, replications, the columns (label, file,
+/// scenario name, variant, hash, duration), the figures, and per column and figure the values of
+/// every replication, the estimate and the paired difference to the first column.
+void write_compare_json(const std::filesystem::path& file, const Comparison& comparison,
+                        const std::string& version);
+
+}  // namespace wormsim::analysis
