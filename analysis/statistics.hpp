@@ -26,9 +26,9 @@ std::optional<Estimate> estimate(const std::vector<std::optional<double>>& value
 /// Mean, median and 95% Student-t interval of the paired differences other[i] - base[i], over
 /// the indices i where both have a value. Index i is replication i of two scenarios run with the
 /// same seed: their random streams are keyed by (seed, replication, entity, purpose), so the pair
-/// shares its draws wherever the scenarios agree (common random numbers) and the differences
-/// vary far less than either figure. Nullopt if no index has both values; throws
-/// std::invalid_argument if the sizes differ.
+/// shares its draws wherever the scenarios agree (common random numbers), which usually makes the
+/// differences vary less than they would between independent runs. Nullopt if no index has both
+/// values; throws std::invalid_argument if the sizes differ.
 std::optional<Estimate> paired_difference(const std::vector<std::optional<double>>& base,
                                           const std::vector<std::optional<double>>& other);
 

@@ -10,11 +10,12 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "analysis/comparison.hpp"
@@ -38,8 +39,8 @@ struct CompareOptions {
   std::string out = "wormsim-compare";
 };
 
-/// One column to run: the scenario (seed and replications already made common) and the file it
-/// came from.
+/// One column to run: the scenario (its seed and replications made common before anything runs)
+/// and the file it came from.
 struct Column {
   models::Scenario scenario;
   std::string file;
@@ -67,9 +68,18 @@ std::vector<std::string> column_labels(const std::vector<Column>& columns) {
     for (std::size_t k = 0; k < columns.size(); ++k)
       if (!columns[k].scenario.variant.empty())
         labels[k] = fmt::format("{}/{}", columns[k].stem, columns[k].scenario.variant);
-  std::map<std::string, int> seen;
-  for (auto& label : labels)
-    if (const int n = ++seen[label]; n > 1) label = fmt::format("{} ({})", label, n);
+  // A label's first column keeps it; later ones take the first free " (n)", free also of every
+  // label given above (a file may well be called "a (2).toml").
+  std::set<std::string> used(labels.begin(), labels.end());
+  std::set<std::string> kept;
+  for (auto& label : labels) {
+    if (kept.insert(label).second) continue;
+    int n = 2;
+    std::string candidate = fmt::format("{} ({})", label, n);
+    while (used.count(candidate) != 0) candidate = fmt::format("{} ({})", label, ++n);
+    used.insert(candidate);
+    label = candidate;
+  }
   return labels;
 }
 
@@ -161,8 +171,8 @@ std::string pad(const std::string& text, std::size_t to) {
 void print_table(const analysis::Comparison& c, const std::vector<double>& column_wall) {
   const auto& figures = analysis::comparison_figures();
   const std::size_t columns = c.columns.size();
-  // Rows of cells: [0] the labels, then one per column; every figure takes two lines when there
-  // is a difference to show.
+  // Each line: a row label, then one cell per column. A figure takes two lines when there are
+  // differences to show (more than one column).
   std::vector<std::vector<std::string>> lines;
   std::vector<std::string> header = {""};
   for (const auto& col : c.columns) header.push_back(col.label);
@@ -240,7 +250,8 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
       try {
         const models::Scenario scenario = models::load_scenario_file(file);
         const std::string stem = std::filesystem::path(file).stem().string();
-        for (auto& s : models::scenario_columns(scenario)) columns.push_back({s, file, stem});
+        for (auto& s : models::scenario_columns(scenario))
+          columns.push_back({std::move(s), file, stem});
       } catch (const models::InputError& e) {
         problems += e.what();
       }
@@ -351,12 +362,13 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
     }
     fmt::print("\n");
     print_table(comparison, column_wall);
-    fmt::print(
-        "\nmean [95% interval] over the replications (Student t); Δ: the column minus {}, "
-        "paired by replication —\ncommon random numbers: replication r of every column draws "
-        "from the streams of (seed {}, r), so the pairs share their randomness where the "
-        "scenarios agree.\n",
-        comparison.columns.front().label, seed);
+    fmt::print("\nCells: mean [95% Student-t interval] over the replications.\n");
+    if (columns.size() > 1)
+      fmt::print(
+          "Δ: the column minus {}, paired by replication, with its 95% interval.\nCommon random "
+          "numbers: replication r of every column draws from the streams of seed {} and r,\nso "
+          "a pair shares its randomness wherever the scenarios agree.\n",
+          comparison.columns.front().label, seed);
     if (reps < 10) fmt::print("{} replications: 10 or more give useful intervals.\n", reps);
     fmt::print(
         "wall time {:.2f} s on {} thread{}; outputs in {}/ (compare.csv, compare.json, "

@@ -17,7 +17,7 @@ TEST_CASE("cli: --version prints the version and exits 0", "[e2e]") {
 }
 
 TEST_CASE("cli: --help on every command exits 0", "[e2e]") {
-  for (const char* cmd : {"", " run", " validate", " models"}) {
+  for (const char* cmd : {"", " run", " compare", " validate", " models"}) {
     CAPTURE(cmd);
     const auto r = run_command(wormsim_exe() + cmd + " --help");
     CHECK(r.status == 0);
