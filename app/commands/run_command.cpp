@@ -11,6 +11,7 @@
 #include "analysis/write/outputs.hpp"
 #include "app/commands/commands.hpp"
 #include "app/default_scenario.hpp"
+#include "models/registry.hpp"
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/simulation.hpp"
@@ -30,6 +31,7 @@ struct RunOptions {
   bool events = false;
   std::string scheduler = "auto";
   bool stats = false;
+  std::string variant;
 };
 
 /// How the threads are used: replications side by side, each on the sequential scheduler, or
@@ -67,8 +69,9 @@ std::string clock_of(const models::Scenario& s, double seconds_since_start) {
 void print_summary(const models::Scenario& s, const std::vector<analysis::ReplicationResult>& runs,
                    const std::filesystem::path& out, double wall) {
   const auto& first = runs.front().summary;
-  fmt::print("{} — {} replication{}, seed {}\n", s.simulation.name, runs.size(),
-             runs.size() == 1 ? "" : "s", s.simulation.seed);
+  fmt::print("{}{} — {} replication{}, seed {}\n", s.simulation.name,
+             s.variant.empty() ? std::string() : fmt::format(" — variant: {}", s.variant),
+             runs.size(), runs.size() == 1 ? "" : "s", s.simulation.seed);
   fmt::print("  vulnerable hosts      {}\n", with_commas(first.vulnerable));
   fmt::print("  infected (total)      {}", with_commas(first.infected_total));
   if (first.vulnerable > 0)
@@ -126,6 +129,28 @@ std::string built_in_name() {
   return fmt::format("(built-in) {}", kDefaultScenarioName);
 }
 
+/// The scenario with its [[variant]] NAME applied; bad input if it has no such variant.
+models::Scenario apply_variant(const models::Scenario& scenario, const std::string& name,
+                               const std::string& shown_file) {
+  if (auto s = models::with_variant(scenario, name)) return std::move(*s);
+  if (scenario.variants.empty())
+    throw models::InputError(fmt::format(
+        "wormsim run: error: --variant: expected a variant of {}, got \"{}\", but the scenario "
+        "has no [[variant]] tables\n",
+        shown_file, name));
+  std::vector<std::string> names;
+  std::string list;
+  for (const auto& v : scenario.variants) {
+    names.push_back(v.name);
+    list += (list.empty() ? "" : ", ") + v.name;
+  }
+  std::string msg = fmt::format(
+      "wormsim run: error: --variant: expected a variant of {} (one of: {}), got \"{}\"",
+      shown_file, list, name);
+  if (auto near = models::nearest(name, names)) msg += fmt::format("; did you mean \"{}\"?", *near);
+  throw models::InputError(msg + "\n");
+}
+
 }  // namespace
 
 Action add_run_command(CLI::App& app, const std::string& command_line) {
@@ -156,10 +181,15 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
                 "Also write events.csv: every infection, crash and reboot with its cause");
   cmd->add_flag("--per-probe", o->per_probe,
                 "Simulate every single probe (reference mode, for small address spaces)");
+  cmd->add_option("--variant", o->variant,
+                  "Run the scenario with the defences and actions of its [[variant]] NAME added "
+                  "(without it, the variants are left out)");
   return [o, command_line]() {
     models::Scenario scenario =
         o->file.empty() ? models::load_scenario_text(kDefaultScenarioText, built_in_name())
                         : models::load_scenario_file(o->file);
+    if (!o->variant.empty())
+      scenario = apply_variant(scenario, o->variant, o->file.empty() ? built_in_name() : o->file);
     if (o->seed) scenario.simulation.seed = *o->seed;
     if (o->replications) scenario.simulation.replications = *o->replications;
     if (!o->duration.empty()) {

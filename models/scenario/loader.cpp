@@ -1,5 +1,6 @@
 #include "models/scenario/loader.hpp"
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
@@ -14,6 +15,7 @@
 #include <system_error>
 
 #include "models/address_plan.hpp"
+#include "models/defence/defence_catalog.hpp"
 #include "models/registry.hpp"
 #include "models/scenario/diagnostics.hpp"
 #include "models/worm/calendar.hpp"
@@ -239,6 +241,18 @@ struct PopulationPlace {
   bool services_ok = true;
 };
 
+/// Where a defence or action sits in the file, and which of its values were read without error
+/// (for the cross-checks, as PopulationPlace).
+struct DefencePlace {
+  const toml::table* table = nullptr;
+  const toml::node* kind = nullptr;  ///< `kind` or `do`
+  std::string table_name;            ///< "defence", "action", "variant.defence", "variant.action"
+  const toml::node* block_in_tcp80 = nullptr;  ///< the first block_in rule covering TCP port 80
+  bool populations_ok = true;
+  bool block_in_ok = true;
+  bool web_servers_offline_ok = true;
+};
+
 class Loader {
  public:
   Loader(std::string file) : file_(std::move(file)) {}
@@ -257,7 +271,9 @@ class Loader {
                   "not valid TOML: " + explain_parse_error(text, e)});
       throw InputError(diags_.format());
     }
-    check_keys(root, "", {"simulation", "address_space", "population", "worm"});
+    check_keys(
+        root, "",
+        {"simulation", "address_space", "population", "worm", "defence", "action", "variant"});
     s.simulation.name = default_name();
     if (auto* t = table_at(root, "simulation", true)) read_simulation(*t, s.simulation);
     if (auto* t = table_at(root, "address_space", false))
@@ -266,7 +282,9 @@ class Loader {
       s.address_space.allocated = allocated_blocks("all", s.address_space.prefix);
     read_populations(root, s);
     read_worms(root, s);
+    read_defences(root, s);
     cross_check(s);
+    cross_check_defences(s);
     if (!diags_.empty()) throw InputError(diags_.format());
     return s;
   }
@@ -508,12 +526,12 @@ class Loader {
     }
     c.start_epoch_s = days_from_civil(2001, 7, 19) * 86400 + 10 * 3600;
     if (auto* n = t.get("start")) read_start(*n, c);
-    bool duration_ok = true;
     if (auto* n = t.get("duration")) {
+      duration_given_ = true;
       if (auto v = read_duration(*n, tn, *info.find("duration")))
         c.duration = *v;
       else
-        duration_ok = false;
+        duration_ok_ = false;
     }
     if (auto* n = t.get("seed"))
       if (auto v = read_integer(*n, tn, *info.find("seed")))
@@ -522,7 +540,7 @@ class Loader {
       if (auto v = read_duration(*n, tn, *info.find("sample_every"))) {
         c.sample_every = *v;
         // Against a duration that failed to read, the comparison would judge a default.
-        if (duration_ok && c.sample_every > c.duration)
+        if (duration_ok_ && c.sample_every > c.duration)
           error(n->source(), tn, "sample_every",
                 "expected at most the duration (" + sim::format_duration(c.duration) + "), got " +
                     as_quoted(n->as_string()->get()));
@@ -651,8 +669,12 @@ class Loader {
       PopulationPlace place;
       place.table = &t;
       p.name = "population-" + std::to_string(s.populations.size() + 1);
-      if (auto* v = t.get("name"))
-        if (auto str = read_string(*v, tn, "name")) p.name = *str;
+      if (auto* v = t.get("name")) {
+        if (auto str = read_string(*v, tn, "name"))
+          p.name = *str;
+        else
+          population_names_ok_ = false;
+      }
       if (auto* v = t.get("count")) {
         place.count = v;
         if (auto c = read_integer(*v, tn, *info.find("count"))) {
@@ -910,6 +932,571 @@ class Loader {
     }
   }
 
+  // --- defences, actions, variants ---
+
+  /// The [[key]] tables of `parent` (the file, or a variant); none if the key is absent or an
+  /// empty array. `shown` names them in messages ("defence", "variant.defence").
+  std::vector<const toml::table*> tables_at(const toml::table& parent, const std::string& key,
+                                            const std::string& table, const std::string& shown) {
+    std::vector<const toml::table*> out;
+    const toml::node* n = parent.get(key);
+    if (n == nullptr || (n->is_array() && n->as_array()->empty())) return out;
+    if (!n->is_array_of_tables()) {
+      std::string msg =
+          fmt::format("expected one or more [[{}]] tables, got {}", shown, describe(*n));
+      if (n->is_table())
+        msg += fmt::format("; write [[{}]], with two brackets, before each one", shown);
+      error(n->source(), table, key, msg);
+      return out;
+    }
+    for (const auto& elem : *n->as_array()) out.push_back(elem.as_table());
+    return out;
+  }
+
+  /// [[defence]] and [[action]] of the scenario, then [[variant]] with theirs.
+  void read_defences(const toml::table& root, Scenario& s) {
+    for (const toml::table* t : tables_at(root, "defence", "", "defence"))
+      read_defence(*t, false, "defence", s, s.defences, defence_places_);
+    for (const toml::table* t : tables_at(root, "action", "", "action"))
+      read_defence(*t, true, "action", s, s.defences, defence_places_);
+    read_variants(root, s);
+    name_defences(s);
+  }
+
+  void read_variants(const toml::table& root, Scenario& s) {
+    const ModelInfo& info = table_info("variant");
+    const std::string tn = "variant";
+    std::vector<std::pair<std::string, const toml::node*>> seen;
+    for (const toml::table* t : tables_at(root, "variant", "", "variant")) {
+      check_keys(*t, tn, keys_of(info));
+      VariantConfig v;
+      std::vector<DefencePlace> places;
+      if (const toml::node* n = t->get("name")) {
+        if (auto name = read_string(*n, tn, "name")) {
+          const auto first = std::find_if(seen.begin(), seen.end(),
+                                          [&](const auto& e) { return e.first == *name; });
+          if (name->empty())
+            error(n->source(), tn, "name",
+                  "expected a name for the variant (a column of wormsim compare, the argument of "
+                  "wormsim run --variant), got an empty string");
+          else if (first != seen.end())
+            error(n->source(), tn, "name",
+                  fmt::format("expected a name no other variant has, got {} again (the first at "
+                              "line {})",
+                              as_quoted(*name), first->second->source().begin.line));
+          else
+            seen.emplace_back(*name, n);
+          v.name = *name;
+        }
+      } else {
+        error(t->source(), tn, "name",
+              "missing: the variant's name, e.g. name = \"patch-early\" (a column of wormsim "
+              "compare; wormsim run --variant NAME runs it)");
+      }
+      if (const toml::node* n = t->get("description"))
+        if (auto d = read_string(*n, tn, "description")) v.description = *d;
+      for (const toml::table* d : tables_at(*t, "defence", tn, "variant.defence"))
+        read_defence(*d, false, "variant.defence", s, v.defences, places);
+      for (const toml::table* d : tables_at(*t, "action", tn, "variant.action"))
+        read_defence(*d, true, "variant.action", s, v.defences, places);
+      s.variants.push_back(std::move(v));
+      variant_defence_places_.push_back(std::move(places));
+    }
+  }
+
+  /// Default names: "<kind> #<n>", n the table's place among the scenario's own [[defence]] and
+  /// [[action]] tables from the top of the file, then among the variants' tables, in file order.
+  void name_defences(Scenario& s) {
+    std::size_t n = 0;
+    auto name_all = [&](std::vector<DefenceConfig>& ds, const std::vector<DefencePlace>& places) {
+      std::vector<std::size_t> order(ds.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const auto& pa = places[a].table->source().begin;
+        const auto& pb = places[b].table->source().begin;
+        return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+      });
+      for (std::size_t i : order) {
+        ++n;
+        if (ds[i].name.empty())
+          ds[i].name = fmt::format("{} #{}", defence_kind_name(ds[i].kind), n);
+      }
+    };
+    name_all(s.defences, defence_places_);
+    for (std::size_t v = 0; v < s.variants.size(); ++v)
+      name_all(s.variants[v].defences, variant_defence_places_[v]);
+  }
+
+  /// One [[defence]] or [[action]] table (of the scenario or of a variant): its common keys
+  /// (scenario table "defence" or "action") and those of its kind (registry.cpp's defence
+  /// models), the kind's scalar keys stored in `params` with their defaults filled in.
+  void read_defence(const toml::table& t, bool is_action, const std::string& tn, const Scenario& s,
+                    std::vector<DefenceConfig>& out, std::vector<DefencePlace>& places) {
+    const ModelInfo& common = table_info(is_action ? "action" : "defence");
+    const std::string kind_key = is_action ? "do" : "kind";
+    const ParamSpec& kind_spec = *common.find(kind_key);
+    const toml::node* kind_node = t.get(kind_key);
+    if (kind_node == nullptr) {
+      error(t.source(), tn, kind_key,
+            fmt::format("missing: which defence{} (one of: {})",
+                        is_action ? " the action applies" : "", join(kind_spec.choices)));
+      return;
+    }
+    const auto kind_name = read_choice(*kind_node, tn, kind_key, "a defence", kind_spec.choices);
+    if (!kind_name) return;
+    const ModelInfo* info = find_model("defence", *kind_name);
+    const auto kind = defence_kind_from_name(*kind_name);
+    if (info == nullptr || !kind)
+      throw std::logic_error(fmt::format("defence {} has no model in the registry", *kind_name));
+    DefenceConfig d;
+    d.kind = *kind;
+    d.is_action = is_action;
+    std::vector<std::string> keys = keys_of(common);
+    for (const std::string& k : keys_of(*info)) keys.push_back(k);
+    check_keys(t, tn, keys);
+    DefencePlace place;
+    place.table = &t;
+    place.kind = kind_node;
+    place.table_name = tn;
+
+    if (const toml::node* n = t.get("name")) {
+      if (auto v = read_string(*n, tn, "name")) {
+        if (v->empty())
+          error(n->source(), tn, "name",
+                fmt::format("expected a name for the outputs and the action log, got an empty "
+                            "string (leave name out for \"{} #N\")",
+                            *kind_name));
+        d.name = *v;
+      }
+    }
+    read_when(t, is_action, tn, common, s, d);
+    if (const toml::node* n = t.get("populations"))
+      place.populations_ok = read_population_names(*n, tn, s, d.populations);
+    if (const toml::node* n = t.get("blocks")) read_blocks(*n, tn, s, d.blocks);
+    read_adoption(t, tn, common, d);
+
+    for (const ParamSpec& spec : info->params) {
+      const toml::node* v = t.get(spec.key);
+      toml::table defaults;
+      if (v == nullptr) {
+        if (spec.is_required()) {
+          std::string doc = spec.doc;
+          if (!doc.empty() && doc.back() == '.') doc.pop_back();
+          if (!doc.empty())
+            doc[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(doc[0])));
+          error(
+              t.source(), tn, spec.key,
+              fmt::format("missing: {} the {} {} needs{}", doc, *kind_name,
+                          is_action ? "action" : "defence",
+                          spec.choices.empty() ? std::string()
+                                               : fmt::format(" (one of: {})", join(spec.choices))));
+          continue;
+        }
+        defaults = toml::parse(fmt::format("v = {}", quote_default(spec)));
+        v = defaults.get("v");
+      }
+      switch (spec.type) {
+        case ParamType::duration:
+          if (auto x = read_duration(*v, tn, spec)) d.params[spec.key] = *x;
+          break;
+        case ParamType::choice:
+          if (auto x = read_choice(*v, tn, spec.key, spec.key == "fix" ? "a fix" : "a value",
+                                   spec.choices)) {
+            d.params[spec.key] = *x;
+            if (spec.key == "fix")
+              for (const auto& p : kPatchNames)
+                if (p.name == *x) d.fix = static_cast<std::uint8_t>(p.bit);
+          }
+          break;
+        case ParamType::boolean: {
+          const auto x = read_boolean(*v, tn, spec.key);
+          if (spec.key != "web_servers_offline")
+            throw std::logic_error(
+                fmt::format("defence key {} is a boolean the loader ignores", spec.key));
+          place.web_servers_offline_ok = x.has_value();
+          if (x) d.web_servers_offline = *x;
+          break;
+        }
+        case ParamType::list:
+          if (spec.key == "block_in")
+            place.block_in_ok =
+                read_port_rules(*v, tn, spec.key, d.block_in, d.flows_in, &place.block_in_tcp80);
+          else if (spec.key == "block_out")
+            read_port_rules(*v, tn, spec.key, d.block_out, d.flows_out, nullptr);
+          else if (spec.key == "open")
+            read_port_rules(*v, tn, spec.key, d.open, d.flows_open, nullptr);
+          else
+            throw std::logic_error(
+                fmt::format("defence key {} is a list the loader ignores", spec.key));
+          break;
+        default:
+          throw std::logic_error(
+              fmt::format("defence parameter {} has a type the loader cannot read", spec.key));
+      }
+    }
+    out.push_back(std::move(d));
+    places.push_back(place);
+  }
+
+  /// `start` ([[defence]], default 0s) or `at` ([[action]], required): before the simulation's
+  /// end.
+  void read_when(const toml::table& t, bool is_action, const std::string& tn,
+                 const ModelInfo& common, const Scenario& s, DefenceConfig& d) {
+    const std::string key = is_action ? "at" : "start";
+    const toml::node* n = t.get(key);
+    if (n == nullptr) {
+      if (is_action)
+        error(t.source(), tn, key,
+              "missing: when the action is taken, since the scenario's start, e.g. at = "
+              "\"2h30m\"");
+      return;
+    }
+    const auto v = read_duration(*n, tn, *common.find(key));
+    if (!v) return;
+    d.start = *v;
+    if (duration_ok_ && *v >= s.simulation.duration)
+      error(n->source(), tn, key,
+            fmt::format("expected a time before the end of the simulation ([simulation] duration = "
+                        "{}{}), got {}",
+                        as_quoted(sim::format_duration(s.simulation.duration)),
+                        duration_given_ ? "" : ", the default", as_quoted(n->as_string()->get())));
+  }
+
+  /// Returns whether every name is a population of the scenario.
+  bool read_population_names(const toml::node& n, const std::string& tn, const Scenario& s,
+                             std::vector<std::string>& out) {
+    if (!n.is_array()) {
+      error(n.source(), tn, "populations",
+            fmt::format("expected an array of population names such as [\"{}\"], got {}",
+                        s.populations.empty() ? std::string("iis-servers") : s.populations[0].name,
+                        describe(n)));
+      return false;
+    }
+    // Names of populations that failed to read are unknown: judge none then.
+    const bool judge = population_names_ok_ && !s.populations.empty();
+    std::vector<std::string> names;
+    for (const PopulationConfig& p : s.populations) names.push_back(p.name);
+    bool ok = true;
+    for (const auto& item : *n.as_array()) {
+      const auto name = judge ? read_choice(item, tn, "populations", "a population name", names)
+                              : read_string(item, tn, "populations");
+      if (name)
+        out.push_back(*name);
+      else
+        ok = false;
+    }
+    return ok && judge;
+  }
+
+  void read_blocks(const toml::node& n, const std::string& tn, const Scenario& s,
+                   std::vector<sim::Prefix>& out) {
+    if (!n.is_array()) {
+      error(n.source(), tn, "blocks",
+            fmt::format("expected an array of address blocks such as [\"10.1.0.0/16\"], got {}",
+                        describe(n)));
+      return;
+    }
+    const sim::Prefix space = s.address_space.prefix;
+    for (const auto& item : *n.as_array()) {
+      const auto text = read_string(item, tn, "blocks");
+      if (!text) continue;
+      const auto p = sim::parse_prefix(*text);
+      if (!p) {
+        error(item.source(), tn, "blocks", explain_bad_prefix(*text));
+        continue;
+      }
+      if (space_ok_ &&
+          (p->length < space.length || sim::Prefix::of(p->base, space.length).base != space.base))
+        error(item.source(), tn, "blocks",
+              fmt::format("expected a block inside the address space {}, got {}",
+                          sim::format_prefix(space), as_quoted(*text)));
+      out.push_back(*p);
+    }
+  }
+
+  /// coverage, adoption, half_time, spread, coverage_by_time → DefenceConfig::adoption.
+  void read_adoption(const toml::table& t, const std::string& tn, const ModelInfo& common,
+                     DefenceConfig& d) {
+    Adoption& a = d.adoption;
+    const std::string kind(defence_kind_name(d.kind));
+    const bool per_site = defence_per_site(d.kind);
+    const toml::node* coverage = t.get("coverage");
+    if (coverage != nullptr)
+      if (auto v = read_number(*coverage, tn, *common.find("coverage"))) a.coverage = *v;
+    for (const char* key : {"half_time", "spread"}) {
+      const ParamSpec& spec = *common.find(key);
+      toml::table defaults;
+      const toml::node* v = t.get(key);
+      if (v == nullptr) {
+        defaults = toml::parse(fmt::format("v = {}", quote_default(spec)));
+        v = defaults.get("v");
+      }
+      if (auto x = read_duration(*v, tn, spec))
+        (spec.key == "spread" ? a.spread : a.half_time) = *x;
+    }
+    const toml::node* shape_node = t.get("adoption");
+    std::string shape = "immediate";
+    if (shape_node != nullptr) {
+      const auto v = read_choice(*shape_node, tn, "adoption", "an adoption shape",
+                                 common.find("adoption")->choices);
+      if (!v) return;
+      shape = *v;
+    }
+    a.shape = shape == "linear"     ? Adoption::Shape::linear
+              : shape == "logistic" ? Adoption::Shape::logistic
+              : shape == "table"    ? Adoption::Shape::table
+                                    : Adoption::Shape::immediate;
+    const toml::node* by_time = t.get("coverage_by_time");
+    const std::string site_note = fmt::format(
+        "{}, a site defence (its coverage is the share of sites deploying it, all at its start)",
+        kind);
+    if (per_site && shape != "immediate") {
+      error(shape_node->source(), tn, "adoption",
+            fmt::format("expected \"immediate\" for {}, got {}", site_note, as_quoted(shape)));
+      return;
+    }
+    if (per_site && by_time != nullptr) {
+      error(by_time->source(), tn, "coverage_by_time",
+            fmt::format("expected no coverage_by_time for {}, got {}", site_note,
+                        describe(*by_time)));
+      return;
+    }
+    if (shape != "table") {
+      if (by_time != nullptr)
+        error(by_time->source(), tn, "coverage_by_time",
+              fmt::format("expected coverage_by_time only with adoption = \"table\", got adoption "
+                          "= {}{}",
+                          as_quoted(shape), shape_node ? "" : " (the default)"));
+      return;
+    }
+    if (coverage != nullptr)
+      error(coverage->source(), tn, "coverage",
+            fmt::format("expected no coverage with adoption = \"table\" (the last share of "
+                        "coverage_by_time is the final coverage), got {}",
+                        describe(*coverage)));
+    if (by_time == nullptr) {
+      error(shape_node->source(), tn, "coverage_by_time",
+            "missing: the share adopted by each time since the start, which adoption = "
+            "\"table\" needs, e.g. coverage_by_time = { \"1d\" = 0.3, \"3d\" = 0.6 }");
+      return;
+    }
+    read_coverage_table(*by_time, tn, common, a);
+  }
+
+  void read_coverage_table(const toml::node& n, const std::string& tn, const ModelInfo& common,
+                           Adoption& a) {
+    const std::string key = "coverage_by_time";
+    if (!n.is_table()) {
+      error(
+          n.source(), tn, key,
+          fmt::format("expected an inline table of time = share such as {{ \"1d\" = 0.3, \"3d\" = "
+                      "0.6 }}, got {}",
+                      describe(n)));
+      return;
+    }
+    const ParamSpec& range = *common.find("half_time");  // the same range of times
+    struct Point {
+      sim::SimTime at;
+      double share;
+      std::string text;
+      const toml::source_region* key_place;
+      const toml::source_region* value_place;
+    };
+    std::vector<Point> points;
+    bool ok = true;
+    for (const auto& [k, v] : *n.as_table()) {
+      const std::string text(k.str());
+      const auto at = sim::parse_duration(text);
+      if (!at || at->seconds() > range.max) {
+        std::string msg =
+            fmt::format("expected times from 0s to {} with one of the units {} as keys, got {}",
+                        sim::format_duration(sim::SimTime::from_seconds(range.max)),
+                        sim::duration_units, as_quoted(text));
+        if (is_bare_number(text))
+          msg += fmt::format("; a number needs a unit, such as {}", as_quoted(text + "d"));
+        error(k.source(), tn, key, msg);
+        ok = false;
+        continue;
+      }
+      const double share = v.is_floating_point() ? v.as_floating_point()->get()
+                           : v.is_integer()      ? static_cast<double>(v.as_integer()->get())
+                                                 : -1.0;
+      if (!(v.is_number() && share >= 0 && share <= 1)) {
+        error(v.source(), tn, key + "." + key_text(text),
+              fmt::format("expected a share from 0 to 1, got {}", describe(v)));
+        ok = false;
+        continue;
+      }
+      points.push_back({*at, share, text, &k.source(), &v.source()});
+    }
+    if (!ok) return;
+    if (points.empty()) {
+      error(n.source(), tn, key,
+            "expected at least one time = share such as { \"1d\" = 0.3 }, got an empty table");
+      return;
+    }
+    std::stable_sort(points.begin(), points.end(),
+                     [](const Point& x, const Point& y) { return x.at < y.at; });
+    for (std::size_t i = 1; i < points.size(); ++i) {
+      const Point& prev = points[i - 1];
+      const Point& cur = points[i];
+      if (cur.at == prev.at) {
+        error(*cur.key_place, tn, key,
+              fmt::format("expected one share per time, got {} and {}, both {}",
+                          as_quoted(prev.text), as_quoted(cur.text), sim::format_duration(cur.at)));
+        ok = false;
+      } else if (cur.share < prev.share) {
+        error(*cur.value_place, tn, key + "." + key_text(cur.text),
+              fmt::format(
+                  "expected shares that do not decrease over time, got {} at {} after {} at {}",
+                  number_text(cur.share), as_quoted(cur.text), number_text(prev.share),
+                  as_quoted(prev.text)));
+        ok = false;
+      }
+    }
+    if (!ok) return;
+    a.table.clear();
+    for (const Point& p : points) a.table.emplace_back(p.at, p.share);
+    a.coverage = points.back().share;
+  }
+
+  std::optional<bool> read_boolean(const toml::node& n, const std::string& table,
+                                   const std::string& key) {
+    if (n.is_boolean()) return n.as_boolean()->get();
+    std::string msg = fmt::format("expected true or false, got {}", describe(n));
+    if (n.is_string() && (n.as_string()->get() == "true" || n.as_string()->get() == "false"))
+      msg += fmt::format("; write {} without quotes", n.as_string()->get());
+    error(n.source(), table, key, msg);
+    return std::nullopt;
+  }
+
+  /// A list of port rules: the rules as written and the flows they stop. `tcp80` (if given)
+  /// receives the first rule covering TCP port 80. Returns whether every rule was read.
+  bool read_port_rules(const toml::node& n, const std::string& tn, const std::string& key,
+                       std::vector<std::string>& texts, std::uint16_t& flows,
+                       const toml::node** tcp80) {
+    if (!n.is_array()) {
+      error(
+          n.source(), tn, key,
+          fmt::format("expected an array of port rules such as [\"tcp/135\", \"udp/135\"], got {}",
+                      describe(n)));
+      return false;
+    }
+    std::vector<PortRule> rules;
+    bool ok = true;
+    for (const auto& item : *n.as_array()) {
+      const auto text = read_string(item, tn, key);
+      if (!text) {
+        ok = false;
+        continue;
+      }
+      const auto rule = parse_port_rule(*text);
+      if (!rule) {
+        error(item.source(), tn, key, explain_bad_port_rule(*text));
+        ok = false;
+        continue;
+      }
+      if (tcp80 != nullptr && *tcp80 == nullptr && rule->proto == PortRule::Proto::tcp &&
+          rule->low <= 80 && rule->high >= 80)
+        *tcp80 = &item;
+      rules.push_back(*rule);
+      texts.push_back(*text);
+    }
+    flows = flows_blocked(rules);
+    return ok;
+  }
+
+  static std::string explain_bad_port_rule(const std::string& text) {
+    std::string msg = fmt::format(
+        "expected a port rule such as \"tcp/135\", \"udp/137-139\" or \"icmp\" (ports from 1 to "
+        "65535, the lower first), got {}",
+        as_quoted(text));
+    std::string plain;
+    for (char ch : text)
+      if (ch != ' ' && ch != '\t')
+        plain += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (plain != text && parse_port_rule(plain))
+      msg += fmt::format("; did you mean {}?", as_quoted(plain));
+    else if (!plain.empty() && std::all_of(plain.begin(), plain.end(), [](char ch) {
+               return (ch >= '0' && ch <= '9') || ch == '-';
+             }))
+      msg += fmt::format("; a rule names its protocol, such as {} or {}",
+                         as_quoted(fmt::format("tcp/{}", plain)),
+                         as_quoted(fmt::format("udp/{}", plain)));
+    else if (plain == "tcp" || plain == "udp")
+      msg += fmt::format("; a {} rule names its ports, such as {} for all of them", plain,
+                         as_quoted(plain + "/1-65535"));
+    return msg;
+  }
+
+  /// Checks between defences, and between a defence and the populations it acts on.
+  void cross_check_defences(const Scenario& s) {
+    for (std::size_t i = 0; i < s.defences.size(); ++i)
+      check_web_servers(s, s.defences[i], defence_places_[i]);
+    for (std::size_t v = 0; v < s.variants.size(); ++v)
+      for (std::size_t i = 0; i < s.variants[v].defences.size(); ++i)
+        check_web_servers(s, s.variants[v].defences[i], variant_defence_places_[v][i]);
+    // The outbreak keeps one blacklist and one content filter per run: the scenario's own and
+    // those of the variant being run count together.
+    for (const DefenceKind kind : {DefenceKind::blacklist, DefenceKind::content_filter}) {
+      auto check = [&](const std::vector<DefenceConfig>& ds,
+                       const std::vector<DefencePlace>& places, const toml::node*& first) {
+        for (std::size_t i = 0; i < ds.size(); ++i) {
+          if (ds[i].kind != kind) continue;
+          if (first == nullptr) {
+            first = places[i].kind;
+            continue;
+          }
+          const std::string name(defence_kind_name(kind));
+          error(places[i].kind->source(), places[i].table_name, key_of(places[i]),
+                fmt::format("expected at most one {0} in the scenario and any one of its variants "
+                            "together, got a second {0} (the first at line {1})",
+                            name, first->source().begin.line));
+        }
+      };
+      const toml::node* base_first = nullptr;
+      check(s.defences, defence_places_, base_first);
+      for (std::size_t v = 0; v < s.variants.size(); ++v) {
+        const toml::node* first = base_first;
+        check(s.variants[v].defences, variant_defence_places_[v], first);
+      }
+    }
+  }
+
+  static std::string key_of(const DefencePlace& place) {
+    return place.table_name.ends_with("action") ? "do" : "kind";
+  }
+
+  /// A border firewall blocking TCP 80 inbound cuts off the web servers of its sites: the
+  /// scenario must say it means it when the hosts it selects run one.
+  void check_web_servers(const Scenario& s, const DefenceConfig& d, const DefencePlace& place) {
+    if (d.kind != DefenceKind::border_firewall || (d.flows_in & kFlowTcp80) == 0 ||
+        d.web_servers_offline || place.block_in_tcp80 == nullptr || !place.block_in_ok ||
+        !place.web_servers_offline_ok || !place.populations_ok)
+      return;
+    constexpr std::uint16_t kWebServers =
+        kIis4Index | kIis5Index | kIis4Redirect | kIis4 | kIis5 | kWebdav;
+    for (std::size_t i = 0; i < s.populations.size(); ++i) {
+      const PopulationConfig& p = s.populations[i];
+      if (!d.populations.empty() &&
+          std::find(d.populations.begin(), d.populations.end(), p.name) == d.populations.end())
+        continue;
+      if (!population_places_[i].services_ok) return;  // cannot judge
+      if ((p.services & kWebServers) == 0) continue;
+      std::vector<std::string> web;
+      for (const auto& svc : kServiceNames)
+        if ((p.services & kWebServers & svc.bit) != 0) web.emplace_back(svc.name);
+      error(place.block_in_tcp80->source(), place.table_name, "block_in",
+            fmt::format("expected tcp/80 left open inbound while population {} runs a web server "
+                        "({}), got {}, which takes the sites' own web servers off the net; add "
+                        "web_servers_offline = true to accept that, or leave tcp/80 out of "
+                        "block_in",
+                        as_quoted(p.name), join(web),
+                        as_quoted(place.block_in_tcp80->as_string()->get())));
+      return;
+    }
+  }
+
   /// Checks that involve more than one value. Each runs only on values that were read without
   /// error, so that one mistake is reported once.
   void cross_check(const Scenario& s) {
@@ -1006,7 +1593,14 @@ class Loader {
     bool initial_infected_ok = true;
   };
   std::vector<WormPlace> worm_places_;
-  bool space_ok_ = true;  ///< prefix and allocated blocks read without error
+  bool space_ok_ = true;             ///< prefix and allocated blocks read without error
+  bool duration_ok_ = true;          ///< [simulation] duration read without error (or the default)
+  bool duration_given_ = false;      ///< [simulation] duration written in the file
+  bool population_names_ok_ = true;  ///< every population's name read without error
+  /// Where each defence or action sits, parallel to Scenario::defences (base) and to each
+  /// variant's defences.
+  std::vector<DefencePlace> defence_places_;
+  std::vector<std::vector<DefencePlace>> variant_defence_places_;
 };
 
 }  // namespace

@@ -188,6 +188,28 @@ TEST_CASE("bad_input: a valid scenario passes validate with status 0", "[e2e]") 
   CHECK(run_wormsim("validate scenarios/codered/codered-v2-2001-07-19.toml").status == 0);
 }
 
+TEST_CASE("bad_input: run --variant with a name the file does not have exits 2", "[e2e]") {
+  // Checked before anything is written: the output folder is never created.
+  const ScratchDir scratch("variant");
+  std::ofstream(scratch.path / "plain.toml") << kSmallValidScenario;
+  std::ofstream(scratch.path / "variants.toml")
+      << kSmallValidScenario
+      << "\n[[variant]]\nname = \"mappings-removed\"\n[[variant.action]]\nat = \"30s\"\n"
+         "do = \"remove-mappings\"\n";
+  const std::string out = sh_quote((scratch.path / "out").string());
+  const Outcome typo = run_wormsim("run " + sh_quote((scratch.path / "variants.toml").string()) +
+                                   " --variant mappings-remove --out " + out);
+  CHECK(typo.status == 2);
+  CHECK(typo.err.find("--variant: expected a variant of ") != std::string::npos);
+  CHECK(typo.err.find("(one of: mappings-removed), got \"mappings-remove\"; did you mean "
+                      "\"mappings-removed\"?") != std::string::npos);
+  const Outcome none = run_wormsim("run " + sh_quote((scratch.path / "plain.toml").string()) +
+                                   " --variant mappings-removed --out " + out);
+  CHECK(none.status == 2);
+  CHECK(none.err.find("the scenario has no [[variant]] tables") != std::string::npos);
+  CHECK_FALSE(fs::exists(scratch.path / "out"));
+}
+
 TEST_CASE("bad_input: run with an output folder that cannot be created exits 1", "[e2e]") {
   // The environment, not the input, is at fault: status 1, and the message names the folder.
   const ScratchDir scratch("unwritable");
