@@ -1,5 +1,7 @@
 #include "models/outbreak.hpp"
 
+#include "models/outbreak_state.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -18,25 +20,7 @@ namespace wormsim::models {
 namespace {
 
 namespace var = sim::variates;
-
-enum Kind : std::uint16_t {
-  kScan = 1,          // tag: worm; subject: position; aux: scanning episode
-  kProbe = 2,         // per-probe mode; as kScan
-  kDeliver = 3,       // tag: worm | outcome bits; subject: target position; aux: source host
-  kInfect = 4,        // tag: worm; subject: position; aux: host episode (infection completes)
-  kStopScanning = 5,  // tag: worm; subject: position; aux: scanning episode
-  kRebootStart = 6,   // subject: host; aux: host episode
-  kRebootEnd = 7,     // subject: host; aux: host episode
-  kWormReboot = 8,    // tag: worm; subject: position; aux: scanning episode (end of active period)
-  kWormRemove = 9,    // tag: worm; subject: position; aux: scanning episode (self-removal date)
-};
-// Bits of a delivery's tag above the worm index: decided by the source at hit time.
-constexpr std::uint16_t kWormMask = 0x00FF;
-constexpr std::uint16_t kXpOffsets = 0x0100;  // Blaster run uses the XP offsets
-constexpr std::uint16_t kTftpOk = 0x0200;     // the victim's TFTP pull would complete
-constexpr std::uint16_t kExploitOk = 0x0200;  // sadmind/IIS: the sadmind brute force would work
-
-constexpr std::uint64_t kNever = ~std::uint64_t{0};
+using namespace outbreak_detail;
 
 std::vector<std::uint64_t> choose_distinct(std::uint64_t n, std::uint64_t k,
                                            sim::RandomStream& rng) {
@@ -54,111 +38,6 @@ std::vector<std::uint64_t> choose_distinct(std::uint64_t n, std::uint64_t k,
 }
 
 }  // namespace
-
-/// Per-partition counters; combined in partition order at barriers.
-struct Outbreak::PartitionBooks {
-  struct PerWorm {
-    std::int64_t infected_now = 0, infected_total = 0, susceptible = 0, scanning = 0;
-    std::int64_t new_infections = 0;
-    double rate_sum = 0;       // probes/s of the hosts scanning now
-    double probes = 0;         // integral of rate_sum
-    std::int64_t running = 0;  // infected hosts that are up (they flood on flood days)
-    double flood = 0;          // flood packets sent
-    std::int64_t hits = 0;     // probes that reached a relevant host (exploit attempts)
-    sim::SimTime last_change{0};
-    std::vector<std::uint32_t> leave_live;  // positions to drop from the live set at the barrier
-    // The worm's flood, if it has one: packets/s per running host on its calendar's days.
-    const FloodCalendar* flood_days = nullptr;
-    double flood_rate = 0;
-    std::int64_t start_epoch_us = 0;
-
-    void account(sim::SimTime now, double delta_rate, std::int64_t delta_scanning) {
-      probes += rate_sum * (now - last_change).seconds();
-      if (flood_days != nullptr && running > 0)
-        flood += static_cast<double>(running) * flood_rate * 1e-6 *
-                 static_cast<double>(flood_days->flood_us(start_epoch_us + last_change.us,
-                                                          start_epoch_us + now.us));
-      last_change = now;
-      rate_sum += delta_rate;
-      scanning += delta_scanning;
-      if (scanning == 0) rate_sum = 0;  // no drift from adding and removing doubles
-    }
-    void run(sim::SimTime now, std::int64_t delta_running) {
-      account(now, 0, 0);
-      running += delta_running;
-    }
-  };
-  std::vector<PerWorm> worm;
-  std::int64_t down = 0, rpc_crashes = 0, iis_crashes = 0, reboots = 0, defaced = 0, backdoored = 0,
-               rpc_stopped = 0, patched_by_welchia = 0, blaster_removed = 0;
-  std::vector<OutbreakEvent> log;  // this partition's events, when recording
-};
-
-/// Host-level state shared by the worms.
-struct Outbreak::HostState {
-  std::vector<std::uint8_t> down;           // rebooting: probes reach nothing
-  std::vector<std::uint8_t> crash_pending;  // an RPC crash countdown is running
-  std::vector<std::uint16_t> episode;       // bumped at every reboot
-  std::vector<std::int64_t> iis_up_at;      // a crashed IIS answers again from this time (us)
-  std::vector<std::uint8_t> defaced, backdoor, rpc_stopped, ever_crashed;
-};
-
-struct Outbreak::Worm {
-  enum class Kind { codered_v1, codered_v2, codered_ii, sadmind_iis, blaster, welchia };
-  enum class Port { tcp80, tcp135, icmp };  // what its probes are
-  std::string model;
-  Kind kind = Kind::codered_v2;
-  std::uint16_t index = 0;
-  const WormConfig* config = nullptr;
-  std::unique_ptr<ScanStrategy> strategy;
-  ProbeClock clock;  // rate_per_s is the default; rate_of() gives the per-host rate
-  sim::SimTime exploit_delay;
-  int spread_until_day = 0;  // 0: no calendar
-  bool shrink_on_infection = false;
-  bool memory_resident = false;  // a reboot clears the infection
-  bool rescans_after_reboot = false;
-  sim::SimTime active_period{0}, active_period_zh{0};   // 0: scans until its calendar stops it
-  double rate_zh = 0;                                   // Code Red II on Chinese-locale hosts
-  double xp_offsets_probability = 0, tftp_success = 0;  // Blaster
-  sim::SimTime tftp_time{0}, reboot_after_crash{0};
-  sim::SimTime iis_down_for = sim::SimTime::from_min(30);
-  double patch_success = 0;  // Welchia
-  sim::SimTime patch_time{0};
-  std::int64_t remove_in_year = 0;  // Welchia deletes itself when the host clock reaches it
-  double exploit_success = 1;       // sadmind/IIS: the sadmind brute force works
-  std::uint32_t deface_limit = 0;   // sadmind/IIS: defacements before it defaces its own host
-  Port port = Port::tcp80;
-  FloodCalendar flood_days;
-  double flood_rate = 0;  // packets/s per running host on flood days; 0: no flood
-
-  sim::AddressIndex relevant;
-  std::vector<std::uint32_t> host_of;  // position -> host id
-  sim::LiveIndex live;
-  std::vector<std::uint8_t> infectable;
-  std::vector<WormState> state;
-  std::vector<std::uint16_t> episode;
-  std::vector<std::uint8_t> scanning;
-  std::vector<std::uint8_t> xp_offsets;
-  std::vector<std::uint64_t> stream_position;
-  std::vector<double> hit_probability;
-  std::vector<sim::SimTime> scan_until;
-  std::vector<sim::SimTime> scan_started;
-  std::vector<ScannerState> scanner;
-  std::vector<std::uint64_t> planned_probes;  // sequential, fast mode: probes to the pending hit
-  std::vector<std::uint64_t> infected_at;
-  std::vector<std::uint32_t> infected_by;      // host whose probe first infected it
-  std::vector<std::uint8_t> crashed_first;     // crashed by a wrong exploit before that
-  std::vector<std::uint32_t> pending_source;   // source of an infection awaiting its TFTP pull
-  std::vector<std::uint8_t> patch_ok_pending;  // Welchia: whether this infection's patch installs
-  std::vector<std::uint32_t> defacements;      // sadmind/IIS: IIS servers this host defaced
-  std::uint64_t infectable_count = 0;
-  std::uint64_t initial_infected = 0;
-
-  std::size_t position_of(std::uint32_t address) const {
-    const auto p = relevant.find(address);
-    return p ? *p : host_of.size();
-  }
-};
 
 Outbreak::~Outbreak() = default;
 
@@ -182,6 +61,14 @@ const char* OutbreakEvent::name(Kind k) {
       return "defaced";
     case Kind::removed:
       return "removed";
+    case Kind::patched:
+      return "patched";
+    case Kind::defended:
+      return "defended";
+    case Kind::disconnected:
+      return "disconnected";
+    case Kind::cleaned:
+      return "cleaned";
   }
   return "?";
 }
@@ -292,7 +179,8 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->memory_resident = true;
       // Infected hosts can leave the live set only if nothing in the scenario reboots hosts
       // (a reboot would clear the worm and make them susceptible again).
-      w->shrink_on_infection = scenario.worms.size() == 1;
+      w->shrink_on_infection =
+          scenario.worms.size() == 1 && !defences_may_restore_susceptible(scenario, world_);
       w->flood_days = {static_cast<unsigned>(c.integer("spread_until_day")),
                        static_cast<unsigned>(c.integer("dormant_from_day")), 13};
       w->flood_rate = c.number("flood_rate");
@@ -418,6 +306,8 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     worms_.push_back(std::move(w));
   }
 
+  init_defences();
+
   // Curves: per worm (suffixed with the model when several are released), then host outcomes.
   const bool several = worms_.size() > 1;
   for (const auto& w : worms_) {
@@ -451,6 +341,18 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
   for (const char* name : {"hosts_down", "rpc_crashes", "iis_crashes", "reboots", "defaced",
                            "backdoored", "rpc_stopped", "patched_by_welchia", "blaster_removed"})
     metric_ids_.push_back(curves_.declare({name, "hosts", ""}));
+  // Defences (zero in a scenario without them).
+  metric_ids_.push_back(
+      curves_.declare({"patched", "hosts", "fix installs completed by patch policies"}));
+  metric_ids_.push_back(curves_.declare(
+      {"protected", "hosts", "workarounds, host firewalls and anti-virus put in place"}));
+  metric_ids_.push_back(curves_.declare(
+      {"installs_interrupted", "installs", "patch installs cut short by a crash or reboot"}));
+  metric_ids_.push_back(curves_.declare(
+      {"probes_blocked", "probes", "hits stopped by a firewall, filter or quarantine"}));
+  metric_ids_.push_back(
+      curves_.declare({"hosts_disconnected", "hosts", "hosts cut off by quarantine now"}));
+  metric_ids_.push_back(curves_.declare({"hosts_cleaned", "hosts", "hosts cleaned by quarantine"}));
 }
 
 Outbreak::PartitionBooks& Outbreak::books(sim::Context& ctx) {
@@ -469,6 +371,7 @@ double Outbreak::rate_of(const Worm& w, std::uint32_t host) const {
 }
 
 void Outbreak::start(sim::Context& ctx) {
+  start_defences(ctx);
   for (auto& wp : worms_) {
     Worm& w = *wp;
     for (std::uint32_t pos = 0; pos < w.host_of.size(); ++pos)
@@ -532,6 +435,7 @@ void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
   w.scanning[pos] = 1;
   w.scan_started[pos] = now;
   books(ctx).worm[w.index].account(now, rate_of(w, host), +1);
+  if (defences_) watch_scanning(host, ctx);
   if (until != sim::SimTime::max())
     ctx.post_local(until,
                    reboot_at_end   ? kWormReboot
@@ -600,17 +504,24 @@ void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos
   } else if (w.kind == Worm::Kind::welchia) {
     // Whether the patch it will download installs: decided with the attacker's copy.
     if (var::bernoulli(rng, w.patch_success)) tag |= kTftpOk;
-  } else if (w.kind == Worm::Kind::sadmind_iis) {
-    if (w.infectable[target_pos]) {
-      // Whether the sadmind brute force finds the stack offset: the attacker's try.
-      if (var::bernoulli(rng, w.exploit_success)) tag |= kExploitOk;
-    } else if (++w.defacements[source_pos] == w.deface_limit) {
-      // The attacker counts the IIS servers it defaced; at the limit it defaces its own host.
-      deface(w.host_of[source_pos], w.host_of[source_pos], w, ctx);
-    }
+  }
+  // Solaris or an IIS server: the target's OS never changes, so the source may read it.
+  const std::uint32_t target = w.host_of[target_pos];
+  const bool solaris = world_.hosts.os[target] == Os::solaris;
+  if (w.kind == Worm::Kind::sadmind_iis && solaris) {
+    // Whether the sadmind brute force finds the stack offset: the attacker's try.
+    if (var::bernoulli(rng, w.exploit_success)) tag |= kExploitOk;
+  }
+  if (defences_ && blocked_at_source(w, source_pos, target_pos, tag, ctx)) {
+    ++books(ctx).probes_blocked;
+    return;
+  }
+  if (w.kind == Worm::Kind::sadmind_iis && !solaris &&
+      ++w.defacements[source_pos] == w.deface_limit) {
+    // The attacker counts the IIS servers it defaced; at the limit it defaces its own host.
+    deface(w.host_of[source_pos], w.host_of[source_pos], w, ctx);
   }
   ++books(ctx).worm[w.index].hits;
-  const std::uint32_t target = w.host_of[target_pos];
   ctx.post(host_partition_[target], ctx.now() + w.exploit_delay, kDeliver, tag,
            static_cast<std::uint32_t>(target_pos), w.host_of[source_pos]);
 }
@@ -663,11 +574,25 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
   const HostTable& hosts = world_.hosts;
   const Os os = hosts.os[host];
   auto& b = books(ctx);
+  std::uint16_t tag = e.tag;
+  if (defences_ && blocked_at_target(w, pos, e.aux, tag, ctx)) {
+    ++b.probes_blocked;
+    return;
+  }
+  const bool infection_gets_through = (tag & kNoInfect) == 0;
+  const std::uint16_t services = hosts.services[host];
+  const std::uint8_t patches = hosts.patches[host];
   if (w.kind == Worm::Kind::codered_v1 || w.kind == Worm::Kind::codered_v2 ||
       w.kind == Worm::Kind::codered_ii) {           // the Code Red family, on TCP 80
     if (hs.iis_up_at[host] > ctx.now().us) return;  // IIS is down
+    // IIS 4.0 with URL redirection (fixed by MS01-044) crashes on the long request; Code Red
+    // II's overflow also crashes IIS on NT 4.0 (fixed by MS01-033).
+    const bool redirect = (services & kIis4Redirect) != 0 && (patches & kMs01044) == 0;
     const bool redirect_crash =
-        w.kind == Worm::Kind::codered_ii ? is_nt4(os) : (hosts.services[host] & kIis4Redirect) != 0;
+        w.kind == Worm::Kind::codered_ii
+            ? is_nt4(os) && (redirect || ((services & (kIis4Index | kIis5Index)) != 0 &&
+                                          (patches & kMs01033) == 0))
+            : redirect;
     if (redirect_crash && !w.infectable[pos]) {
       // IIS 4.0 with URL redirection (Code Red) or IIS on NT 4.0 (Code Red II) crashes.
       hs.iis_up_at[host] = (ctx.now() + w.iis_down_for).us;
@@ -675,28 +600,31 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
       record(ctx, host, OutbreakEvent::Kind::iis_crash, w.index, e.aux);
       return;
     }
-    if (w.state[pos] == WormState::susceptible) infect(w, pos, e.aux, ctx);
+    if (w.state[pos] == WormState::susceptible && infection_gets_through)
+      infect(w, pos, e.aux, ctx);
     return;
   }
   if (w.kind == Worm::Kind::sadmind_iis) {
-    if (!w.infectable[pos]) {  // an IIS server without MS00-078: the Unicode traversal
-      deface(host, e.aux, w, ctx);
+    if (os != Os::solaris) {  // an IIS server without MS00-078: the Unicode traversal
+      if ((patches & kMs00078) == 0) deface(host, e.aux, w, ctx);
       return;
     }
-    if (w.state[pos] == WormState::susceptible && (e.tag & kExploitOk) != 0)
+    if (w.state[pos] == WormState::susceptible && (tag & kExploitOk) != 0 && infection_gets_through)
       infect(w, pos, e.aux, ctx);
     return;
   }
   if (w.kind == Worm::Kind::welchia) {
-    if (w.state[pos] != WormState::susceptible || hosts.antivirus[host]) return;
-    w.patch_ok_pending[pos] = (e.tag & kTftpOk) != 0;
+    if (w.state[pos] != WormState::susceptible || hosts.antivirus[host] || !infection_gets_through)
+      return;
+    w.patch_ok_pending[pos] = (tag & kTftpOk) != 0;
     infect(w, pos, e.aux, ctx);
     return;
   }
   if (w.kind == Worm::Kind::blaster) {
     if (hs.rpc_stopped[host]) return;
-    // Patched (by Welchia): the hole is closed, so the exploit neither infects nor crashes.
-    if (w.infectable[pos] && w.state[pos] == WormState::immune) return;
+    // Patched (by a patch policy or Welchia), or DCOM off: the exploit neither infects nor
+    // crashes.
+    if ((patches & kDcomFixes) != 0 || (services & kDcomRpc) == 0) return;
     if (os == Os::win2003) {
       // Server 2003 detects the overflow and stops RPC without being infected.
       hs.rpc_stopped[host] = 1;
@@ -705,14 +633,16 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
       b.worm[w.index].leave_live.push_back(pos);
       return;
     }
-    const bool xp_offsets = (e.tag & kXpOffsets) != 0;
+    const bool xp_offsets = (tag & kXpOffsets) != 0;
     const bool right_offsets = (is_xp(os) && xp_offsets) || (is_win2000(os) && !xp_offsets);
     if (!right_offsets) {  // NT 4.0, or the wrong guess: the RPC service crashes
       crash_rpc(host, e.aux, w, ctx);
       return;
     }
     if (w.state[pos] != WormState::susceptible || hosts.antivirus[host]) return;
-    if ((e.tag & kTftpOk) == 0) return;  // the shell ran but msblast.exe never arrived
+    // The shell ran but msblast.exe never arrived (TFTP failed, or a firewall stopped the
+    // shell or the pull).
+    if ((tag & kTftpOk) == 0 || !infection_gets_through) return;
     // The infection completes when the TFTP pull does, if the host has not rebooted since.
     w.pending_source[pos] = e.aux;
     ctx.post_local(ctx.now() + w.tftp_time, kInfect, w.index, pos, hs.episode[host]);
@@ -796,7 +726,10 @@ void Outbreak::welchia_cleans(std::uint32_t host, bool patched, sim::SimTime reb
       bo.leave_live.push_back(p);
     }
   }
-  if (patched) ++b.patched_by_welchia;
+  if (patched) {
+    ++b.patched_by_welchia;
+    world_.hosts.patches[host] |= static_cast<std::uint8_t>(kMs03026);
+  }
   hosts_->crash_pending[host] = 1;  // the reboot is on its way
   ctx.post_local(ctx.now() + reboot_in, kRebootStart, 0, host, hosts_->episode[host]);
 }
@@ -820,9 +753,13 @@ void Outbreak::on_reboot_start(std::uint32_t host, sim::Context& ctx) {
     stop_scanning(w, p, ctx);
     if (w.state[p] == WormState::infected) b.worm[w.index].run(ctx.now(), -1);
     if (w.memory_resident && w.state[p] == WormState::infected) {
-      w.state[p] = WormState::susceptible;
       --b.worm[w.index].infected_now;
-      ++b.worm[w.index].susceptible;
+      if (w.infectable[p]) {
+        w.state[p] = WormState::susceptible;
+        ++b.worm[w.index].susceptible;
+      } else {
+        w.state[p] = WormState::immune;  // patched or protected since its infection
+      }
     }
   }
   ctx.post_local(ctx.now() + reboot_time_, kRebootEnd, 0, host, hs.episode[host]);
@@ -833,6 +770,7 @@ void Outbreak::on_reboot_end(std::uint32_t host, sim::Context& ctx) {
   hs.down[host] = 0;
   --books(ctx).down;
   record(ctx, host, OutbreakEvent::Kind::back_up, 0, host);
+  resume_installs(host, ctx);
   for (auto& wp : worms_) {
     Worm& w = *wp;
     const std::size_t pos = w.position_of(world_.hosts.address[host]);
@@ -886,6 +824,21 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
     case kRebootEnd:
       if (e.aux == hosts_->episode[e.subject]) on_reboot_end(e.subject, ctx);
       return;
+    case kDefenceHost:
+      on_defence_host(e.tag, e.subject, ctx);
+      return;
+    case kDefenceSite:
+      on_defence_site(e.tag, e.subject, ctx);
+      return;
+    case kInstallDone:
+      on_install_done(e, ctx);
+      return;
+    case kDetect:
+      if (e.aux == hosts_->episode[e.subject]) on_detect(e, ctx);
+      return;
+    case kCleanDone:
+      on_clean_done(e.tag, e.subject, ctx);
+      return;
     default:
       throw std::logic_error("Outbreak: unknown event kind " + std::to_string(e.kind));
   }
@@ -929,7 +882,7 @@ void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
   curves_.set(metric_ids_[m++], by_port[1]);
   curves_.set(metric_ids_[m++], by_port[2]);
   curves_.set(metric_ids_[m++], std::round(flood));
-  std::int64_t totals[9] = {};
+  std::int64_t totals[15] = {};
   for (const PartitionBooks& b : books_) {
     totals[0] += b.down;
     totals[1] += b.rpc_crashes;
@@ -940,6 +893,12 @@ void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
     totals[6] += b.rpc_stopped;
     totals[7] += b.patched_by_welchia;
     totals[8] += b.blaster_removed;
+    totals[9] += b.patched;
+    totals[10] += b.protected_hosts;
+    totals[11] += b.installs_interrupted;
+    totals[12] += b.probes_blocked;
+    totals[13] += b.disconnected;
+    totals[14] += b.cleaned;
   }
   for (std::int64_t v : totals) curves_.set(metric_ids_[m++], static_cast<double>(v));
 }
@@ -1000,6 +959,10 @@ ReplicationSummary Outbreak::summarize(std::uint64_t events) const {
     s.defaced += static_cast<std::uint64_t>(b.defaced);
     s.backdoored += static_cast<std::uint64_t>(b.backdoored);
     s.patched_by_welchia += static_cast<std::uint64_t>(b.patched_by_welchia);
+    s.patched += static_cast<std::uint64_t>(b.patched);
+    s.protected_hosts += static_cast<std::uint64_t>(b.protected_hosts);
+    s.probes_blocked += static_cast<std::uint64_t>(b.probes_blocked);
+    s.hosts_cleaned += static_cast<std::uint64_t>(b.cleaned);
   }
   double flood = 0;  // summed as the curve sums it, so the two agree
   for (const auto& wp : worms_)

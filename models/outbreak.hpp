@@ -57,7 +57,23 @@ struct ReplicationSummary : WormSummary {
   std::uint64_t infected_ever_crashed = 0;
   /// Hosts whose first infection (any worm) came after at least one crash by a wrong exploit.
   std::uint64_t crashed_before_infection = 0;
+  // Defences.
+  std::uint64_t patched = 0;          ///< fix installs completed (by patch policies)
+  std::uint64_t protected_hosts = 0;  ///< workarounds, host firewalls, anti-virus put in place
+  std::uint64_t probes_blocked = 0;   ///< hits a defence stopped (firewalls, filters, quarantine)
+  std::uint64_t hosts_cleaned = 0;    ///< by quarantine
   std::uint64_t events = 0;
+};
+
+/// One line of the action log (actions.csv): a defence or an action, when it starts, and how
+/// many hosts (or sites) it was meant for, could act on, and will act on in this replication.
+struct ActionLogEntry {
+  sim::SimTime time;
+  std::string name;
+  std::string kind;
+  bool is_action = false;
+  bool per_site = false;
+  std::uint64_t selected = 0, eligible = 0, adopting = 0;
 };
 
 struct OutbreakOptions {
@@ -75,8 +91,12 @@ struct OutbreakEvent {
     rpc_stopped,
     reboot,
     back_up,
-    defaced,  ///< a web site defaced (by Code Red on English hosts, or sadmind/IIS)
-    removed   ///< the worm deleted itself on its date (Welchia)
+    defaced,       ///< a web site defaced (by Code Red on English hosts, or sadmind/IIS)
+    removed,       ///< the worm deleted itself on its date (Welchia)
+    patched,       ///< a patch policy's install completed (cause: the host; worm: the policy)
+    defended,      ///< a workaround, host firewall or anti-virus put in place (worm: policy)
+    disconnected,  ///< quarantine cut the host off (worm: the policy)
+    cleaned,       ///< quarantine cleaned and reconnected the host (worm: the policy)
   };
   sim::SimTime time;
   std::uint32_t host = 0;
@@ -109,6 +129,8 @@ class Outbreak final : public sim::Model {
   /// The event log in (time, host, kind, worm) order; empty unless record_events was set.
   std::vector<OutbreakEvent> event_log() const;
   const World& world() const { return world_; }
+  /// The scenario's defences and actions as this replication applies them, in scenario order.
+  std::vector<ActionLogEntry> action_log() const;
   std::size_t worm_count() const;
   /// Test access: a worm's state on a host (immune if the worm cannot touch it).
   WormState state(std::size_t worm, std::size_t host) const;
@@ -123,6 +145,7 @@ class Outbreak final : public sim::Model {
  private:
   struct PartitionBooks;
   struct HostState;
+  struct Defences;
 
   void start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx);
   void schedule_next(Worm& w, std::uint32_t pos, double p, sim::RandomStream& rng,
@@ -146,6 +169,26 @@ class Outbreak final : public sim::Model {
   sim::RandomStream scan_stream(const Worm& w, std::uint32_t pos) const;
   double rate_of(const Worm& w, std::uint32_t host) const;
   PartitionBooks& books(sim::Context& ctx);
+  // Defences (defence/defences.cpp).
+  static bool defences_may_restore_susceptible(const Scenario& scenario, const World& world);
+  void init_defences();
+  void start_defences(sim::Context& ctx);
+  void on_defence_host(std::uint16_t policy, std::uint32_t host, sim::Context& ctx);
+  void on_defence_site(std::uint16_t policy, std::uint32_t site, sim::Context& ctx);
+  void begin_install(std::uint16_t policy, std::uint32_t host, sim::Context& ctx);
+  void on_install_done(const sim::Event& e, sim::Context& ctx);
+  void watch_scanning(std::uint32_t host, sim::Context& ctx);
+  void on_detect(const sim::Event& e, sim::Context& ctx);
+  void on_clean_done(std::uint16_t policy, std::uint32_t host, sim::Context& ctx);
+  void clean_host(std::uint32_t host, sim::Context& ctx);
+  void refresh_host(std::uint32_t host, sim::Context& ctx);
+  void resume_installs(std::uint32_t host, sim::Context& ctx);
+  /// Whether a defence stops the hit at the source; may add kNoInfect / kBlacklisted to `tag`.
+  bool blocked_at_source(const Worm& w, std::uint32_t source_pos, std::size_t target_pos,
+                         std::uint16_t& tag, sim::Context& ctx);
+  /// Whether a defence stops the delivery at the target; may add kNoInfect to `tag`.
+  bool blocked_at_target(const Worm& w, std::uint32_t pos, std::uint32_t source, std::uint16_t& tag,
+                         sim::Context& ctx);
 
   const Scenario& scenario_;
   World world_;
@@ -156,7 +199,8 @@ class Outbreak final : public sim::Model {
   std::vector<std::unique_ptr<Worm>> worms_;
   std::vector<std::uint32_t> host_partition_;
   std::unique_ptr<HostState> hosts_;
-  sim::SimTime reboot_time_;  // how long a rebooting host stays off the network
+  std::unique_ptr<Defences> defences_;  // null when the scenario has no defence
+  sim::SimTime reboot_time_;            // how long a rebooting host stays off the network
   std::vector<PartitionBooks> books_;
   sim::MetricTable curves_;
   std::vector<std::size_t> metric_ids_;

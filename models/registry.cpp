@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/defence/defence_catalog.hpp"
 #include "models/host/host_kinds.hpp"
 
 namespace wormsim::models {
@@ -32,6 +33,8 @@ std::string_view type_name(ParamType t) {
       return "list";
     case ParamType::table:
       return "table";
+    case ParamType::boolean:
+      return "boolean";
   }
   return "?";
 }
@@ -54,6 +57,14 @@ std::vector<std::string> patch_names() {
   for (const auto& s : kPatchNames) out.emplace_back(s.name);
   return out;
 }
+
+std::vector<std::string> defence_kind_names() {
+  std::vector<std::string> out;
+  for (const auto& k : kDefenceKinds) out.emplace_back(k.name);
+  return out;
+}
+
+std::vector<ParamSpec> defence_common_params(bool action);
 
 std::vector<ModelInfo> make_scenario_tables() {
   std::vector<ModelInfo> t;
@@ -210,6 +221,42 @@ std::vector<ModelInfo> make_scenario_tables() {
          "Which worm; [[worm]] tables release several together.",
          "",
          {"codered-v1", "codered-v2", "codered-ii", "sadmind-iis", "blaster", "welchia"}}}});
+  t.push_back({"table", "defence",
+               "[[defence]]: a defence policy scheduled from `start` (one table per policy); the "
+               "keys of its kind are listed under that kind (wormsim models patch, ...).",
+               "", defence_common_params(false)});
+  t.push_back({"table", "action",
+               "[[action]]: a defence applied at a time `at`, an exercise inject; logged in "
+               "actions.csv. Takes the keys of [[defence]] with `at` and `do` for `start` and "
+               "`kind`.",
+               "", defence_common_params(true)});
+  t.push_back(
+      {"table",
+       "variant",
+       "[[variant]]: one column of `wormsim compare FILE` — the scenario plus its own "
+       "[[variant.defence]] and [[variant.action]] tables. `wormsim run FILE` runs the "
+       "scenario without them unless --variant NAME is given.",
+       "",
+       {{"name", ParamType::string, "", "", 0, 0, "The column's name.", "", {}},
+        {"description", ParamType::string, "", "\"\"", 0, 0, "What the variant shows.", "", {}},
+        {"defence",
+         ParamType::table,
+         "",
+         "(none)",
+         0,
+         0,
+         "[[variant.defence]] tables, as [[defence]].",
+         "",
+         {}},
+        {"action",
+         ParamType::table,
+         "",
+         "(none)",
+         0,
+         0,
+         "[[variant.action]] tables, as [[action]].",
+         "",
+         {}}}});
   return t;
 }
 
@@ -274,6 +321,300 @@ std::vector<ParamSpec> code_red_params() {
        "second stands in for the undocumented rate; counted in flood_packets).",
        "[?]",
        {}},
+  };
+}
+
+/// Keys every [[defence]] and [[action]] takes (the "defence" and "action" scenario tables).
+std::vector<ParamSpec> defence_common_params(bool action) {
+  std::vector<ParamSpec> p;
+  if (action) {
+    p.push_back({"at",
+                 ParamType::duration,
+                 "",
+                 "",
+                 0,
+                 3.1536e8,
+                 "When the action is taken, since the scenario's start (\"2h30m\").",
+                 "",
+                 {}});
+    p.push_back({"do", ParamType::choice, "", "", 0, 0, "Which defence the action applies.", "",
+                 defence_kind_names()});
+  } else {
+    p.push_back(
+        {"kind", ParamType::choice, "", "", 0, 0, "Which defence.", "", defence_kind_names()});
+    p.push_back({"start",
+                 ParamType::duration,
+                 "",
+                 "0s",
+                 0,
+                 3.1536e8,
+                 "When the defence starts, since the scenario's start.",
+                 "",
+                 {}});
+  }
+  p.push_back({"name",
+               ParamType::string,
+               "",
+               "(kind and place in the file)",
+               0,
+               0,
+               "Label in the action log and the outputs.",
+               "",
+               {}});
+  p.push_back({"populations",
+               ParamType::list,
+               "",
+               "[] (every population)",
+               0,
+               0,
+               "The populations (host groups) it acts on.",
+               "",
+               {}});
+  p.push_back({"blocks",
+               ParamType::list,
+               "",
+               "[] (anywhere)",
+               0,
+               0,
+               "Address blocks (\"a.b.c.d/len\") it acts on; with populations, hosts in both.",
+               "",
+               {}});
+  p.push_back({"coverage",
+               ParamType::probability,
+               "",
+               "1",
+               0,
+               1,
+               "Share of the selected hosts (sites, for border-firewall, blacklist and "
+               "content-filter) that adopt it in the end. Each host's adoption draw is its own "
+               "(common random numbers): a lower coverage adopts a subset of a higher one.",
+               "",
+               {}});
+  p.push_back({"adoption",
+               ParamType::choice,
+               "",
+               "immediate",
+               0,
+               0,
+               "How adoption spreads after the start: at once; linearly (half the coverage at "
+               "half_time, all of it at twice that); as a logistic S-curve (half at half_time, "
+               "scale spread); or as a table (coverage_by_time). Host defences only.",
+               "",
+               {"immediate", "linear", "logistic", "table"}});
+  p.push_back({"half_time",
+               ParamType::duration,
+               "",
+               "1d",
+               0,
+               3.1536e8,
+               "Linear and logistic adoption: time from the start to half the coverage.",
+               "",
+               {}});
+  p.push_back({"spread",
+               ParamType::duration,
+               "",
+               "6h",
+               0,
+               3.1536e8,
+               "Logistic adoption: the S-curve's scale (10% to 90% of the coverage takes about "
+               "4.4 spreads).",
+               "",
+               {}});
+  p.push_back({"coverage_by_time",
+               ParamType::table,
+               "",
+               "(none)",
+               0,
+               0,
+               "Table adoption: { \"1d\" = 0.3, \"3d\" = 0.6 } — the share adopted by each time "
+               "since the start, linear in between from 0 at the start (replaces coverage).",
+               "",
+               {}});
+  return p;
+}
+
+std::vector<ModelInfo> defence_models() {
+  const std::vector<std::string> fixes = patch_names();
+  const std::string rules = "Port rules: \"tcp/135\", \"udp/137-139\", \"tcp/1-65535\", \"icmp\". ";
+  return {
+      {"defence",
+       "patch",
+       "Install a security fix: where its prerequisite service pack is present, from the "
+       "adoption time; the install takes install_time and ends with a reboot (which clears Code "
+       "Red v1/v2 from memory). A host that crashes or reboots before the install ends starts "
+       "again when it is back up. Closes the hole for every worm that uses it; a host already "
+       "running a persistent worm (Code Red II, Blaster, Welchia, sadmind/IIS) keeps it: Code "
+       "Red II needs a reinstall.",
+       "Microsoft bulletins MS00-078, MS01-033, MS01-044, MS03-026, MS03-039, MS03-007; Sun "
+       "#00191; prerequisites from the seed advisories [V]",
+       {{"fix", ParamType::choice, "", "", 0, 0, "Which fix.", "", fixes},
+        {"install_time",
+         ParamType::duration,
+         "",
+         "10m",
+         0,
+         86400,
+         "From the start of the install (download, service pack check, hotfix) to its reboot.",
+         "[?]",
+         {}}}},
+      {"defence",
+       "remove-mappings",
+       "Remove IIS's .ida/.idq script mappings: the Code Red family no longer infects the host "
+       "(a running copy stays until the next reboot); IIS 4.0 with URL redirection still crashes "
+       "on Code Red's request.",
+       "Microsoft MS01-033 workaround; CERT CA-2001-13 [V]",
+       {}},
+      {"defence",
+       "disable-dcom",
+       "Turn DCOM off (dcomcnfg): after the next reboot (which it triggers), Blaster and Welchia "
+       "no longer reach DCOM RPC — on Windows 2000 SP3 or later, XP and Server 2003; on 2000 "
+       "RTM–SP2 and NT 4.0 the exploit still works.",
+       "Microsoft MS03-026 workarounds; seed advisories [V]",
+       {}},
+      {"defence",
+       "disable-cis",
+       "Turn COM Internet Services / RPC over HTTP off (TCP 80, 593). The built-in worms attack "
+       "TCP 135, so it protects nothing against them: the advisories list it for completeness.",
+       "Microsoft MS03-026 workarounds [V]",
+       {}},
+      {"defence",
+       "border-firewall",
+       "A site's border firewall: port rules inbound (from other sites) and outbound (to other "
+       "sites); traffic inside the site is untouched. " +
+           rules +
+           "Blocking TCP 80 inbound takes the site's own web servers off the net: a scenario "
+           "that does it must say so (web_servers_offline = true).",
+       "Seed advisories for Blaster (TCP/UDP 135, TCP 139, 445, 593, 4444, UDP 69) and "
+       "sadmind/IIS (137-139) [V]",
+       {{"block_in",
+         ParamType::list,
+         "",
+         "[]",
+         0,
+         0,
+         "Inbound traffic blocked: probes and exploits into the site, and replies to its own "
+         "hosts' connections out (TFTP pulls by its victims elsewhere).",
+         "",
+         {}},
+        {"block_out",
+         ParamType::list,
+         "",
+         "[]",
+         0,
+         0,
+         "Outbound traffic blocked: its infected hosts' probes to other sites, its hosts' TFTP "
+         "pulls from attackers elsewhere.",
+         "",
+         {}},
+        {"web_servers_offline",
+         ParamType::boolean,
+         "",
+         "false",
+         0,
+         0,
+         "Accept that blocking TCP 80 inbound cuts the site's web servers off.",
+         "",
+         {}}}},
+      {"defence",
+       "icf",
+       "Windows XP / Server 2003 Internet Connection Firewall: drops unsolicited inbound "
+       "traffic (DCOM RPC, ICMP echo) except the ports left open; not available on 2000 or NT "
+       "4.0.",
+       "Seed advisories for Blaster [V]",
+       {{"open",
+         ParamType::list,
+         "",
+         "[]",
+         0,
+         0,
+         "Ports left open (a web server keeps \"tcp/80\").",
+         "",
+         {}}}},
+      {"defence",
+       "ipsec",
+       "IPSec port filters on the host (Windows 2000, XP, Server 2003; not NT 4.0). " + rules,
+       "Seed advisories for Blaster [V]",
+       {{"block_in", ParamType::list, "", "[]", 0, 0, "Inbound traffic the host drops.", "", {}},
+        {"block_out",
+         ParamType::list,
+         "",
+         "[]",
+         0,
+         0,
+         "Outbound traffic the host drops.",
+         "",
+         {}}}},
+      {"defence",
+       "antivirus",
+       "Anti-virus signatures: stop Blaster's and Welchia's files (the infection), not the RPC "
+       "crash that the exploit causes.",
+       "Seed advisories for Blaster [V]",
+       {}},
+      {"defence",
+       "quarantine",
+       "Detect scanning hosts (after an exponential delay of mean detect_after from when they "
+       "start scanning), disconnect them, clean them (every worm removed, every fix their OS "
+       "takes applied: a reinstall for Code Red II) and reconnect after clean_time. With scope "
+       "= \"site\" (the home-LAN rule) the whole site is cut off from other sites, every machine "
+       "in it is cleaned, and it is reconnected when the last one is done.",
+       "Seed advisories (disconnect, clean, patch, reconnect) [V]",
+       {{"detect_after",
+         ParamType::duration,
+         "",
+         "30m",
+         0,
+         3.1536e7,
+         "Mean delay from a host starting to scan to its detection.",
+         "[?]",
+         {}},
+        {"clean_time",
+         ParamType::duration,
+         "",
+         "4h",
+         0,
+         3.1536e7,
+         "From disconnection to the host being clean, patched and reconnected.",
+         "[?]",
+         {}},
+        {"scope",
+         ParamType::choice,
+         "",
+         "host",
+         0,
+         0,
+         "host: disconnect the host; site: disconnect its site until every machine is clean.",
+         "",
+         {"host", "site"}}}},
+      {"defence",
+       "blacklist",
+       "Address blacklisting (Moore, Shannon, Voelker, Savage, INFOCOM 2003): reaction_time "
+       "after a host is infected its address is known, and the deploying sites drop its "
+       "traffic at their border (both directions).",
+       "Moore et al., INFOCOM 2003 [V]",
+       {{"reaction_time",
+         ParamType::duration,
+         "",
+         "20m",
+         0,
+         3.1536e7,
+         "From a host's infection to its address being blacklisted.",
+         "[?]",
+         {}}}},
+      {"defence",
+       "content-filter",
+       "Content filtering (Moore et al., INFOCOM 2003): reaction_time after the defence's start "
+       "the worm's signature is known, and the deploying sites drop every worm packet at their "
+       "border (both directions).",
+       "Moore et al., INFOCOM 2003 [V]",
+       {{"reaction_time",
+         ParamType::duration,
+         "",
+         "2h",
+         0,
+         3.1536e7,
+         "From the start to the signature being deployed.",
+         "[?]",
+         {}}}},
   };
 }
 
@@ -690,6 +1031,7 @@ std::vector<ModelInfo> make_builtin_models() {
             "[?]",
             {}},
        }});
+  for (ModelInfo& d : defence_models()) m.push_back(std::move(d));
   m.push_back({"strategy",
                "uniform",
                "Uniform random scanning over the scenario's prefix: the next relevant hit after a "

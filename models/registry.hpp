@@ -23,6 +23,7 @@ enum class ParamType {
   mix,          ///< inline table of name = weight, weights summing to 1
   list,         ///< array of names from `choices`
   table,        ///< inline table with its own keys
+  boolean,      ///< true or false
 };
 
 std::string_view type_name(ParamType t);
@@ -43,7 +44,7 @@ struct ParamSpec {
 
 /// A scenario table or a model: what it is and which keys it takes.
 struct ModelInfo {
-  std::string kind;  ///< "worm", "strategy", "table"
+  std::string kind;  ///< "worm", "defence", "strategy", "table"
   std::string name;
   std::string summary;
   std::string source;

@@ -16,6 +16,8 @@ enum class Purpose : std::uint8_t {
   seeding = 4,     ///< choice of the initially infected hosts
   outcome = 5,     ///< exploit outcomes decided at delivery
   exposure = 6,    ///< whether a host accepts unsolicited inbound connections
+  defence = 7,     ///< a host's adoption of a defence policy, detection and cleaning delays
+  defence_site = 8,  ///< a site's adoption of a site defence policy
   test = 250,      ///< reserved for tests and benchmarks
 };
 

@@ -7,6 +7,7 @@ bool can_install(Patch patch, Os os) {
     case kMs01033:
       return os == Os::nt4_sp6a || (is_win2000(os) && os != Os::win2000_rtm) || is_xp(os);
     case kMs03026:
+    case kMs03039:
       return os == Os::nt4_sp6a ||
              (is_win2000(os) && os != Os::win2000_rtm && os != Os::win2000_sp1) || is_xp(os) ||
              os == Os::win2003;

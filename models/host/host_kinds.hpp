@@ -78,19 +78,23 @@ enum Patch : std::uint8_t {
   kMs03026 = 1u << 3,   ///< DCOM RPC overflow (Blaster, Welchia); MS03-039 supersedes it
   kMs03007 = 1u << 4,   ///< WebDAV ntdll.dll overflow (Welchia's second exploit)
   kSun00191 = 1u << 5,  ///< Sun Security Bulletin #00191, sadmind (sadmind/IIS)
+  kMs03039 = 1u << 6,   ///< supersedes MS03-026 (same hole closed, plus two more RPCSS holes)
 };
-inline constexpr std::array<ServiceName, 6> kPatchNames = {{
+/// The fixes that close the DCOM RPC hole Blaster and Welchia exploit.
+inline constexpr std::uint8_t kDcomFixes = kMs03026 | kMs03039;
+inline constexpr std::array<ServiceName, 7> kPatchNames = {{
     {"ms00-078", kMs00078},
     {"ms01-033", kMs01033},
     {"ms01-044", kMs01044},
     {"ms03-026", kMs03026},
     {"ms03-007", kMs03007},
     {"sun-00191", kSun00191},
+    {"ms03-039", kMs03039},
 }};
 
 /// Whether the fix can be installed on this OS (its service-pack prerequisite, REFERENCE.md):
 /// MS01-033 on NT 4.0 SP6a and Windows 2000 SP1 or later [V, seeds]; MS03-026 on NT 4.0 SP6a,
-/// Windows 2000 SP2 or later, XP and Server 2003 [V, seeds]; MS00-078 and MS01-044 on NT 4.0
+/// Windows 2000 SP2 or later, XP and Server 2003 [V, seeds], and so does MS03-039; MS00-078 and MS01-044 on NT 4.0
 /// SP6a and Windows 2000 [?]; MS03-007 on Windows 2000 SP2 or later [?]; Sun's sadmind fix on
 /// Solaris.
 bool can_install(Patch patch, Os os);

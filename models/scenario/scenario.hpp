@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "models/defence/defence_catalog.hpp"
 #include "models/host/host_kinds.hpp"
 #include "sim/address_index.hpp"
 #include "sim/time.hpp"
@@ -84,31 +85,34 @@ struct WormConfig {
 };
 
 /// A defence policy ([[defence]], scheduled) or a timed action ([[action]], an exercise inject):
-/// what it does (`kind`, one of registry.cpp's defence tables), to which hosts or sites, from
-/// when, reaching which coverage. Kind-specific settings are in `params`, defaults filled in.
+/// what it does, to which hosts or sites, from when, reaching which coverage over time. Keys
+/// particular to a kind (registry.cpp's defence tables) are in `params`, defaults filled in.
 struct DefenceConfig {
-  std::string kind;
-  bool is_action = false;  ///< from [[action]] (logged as an action) rather than [[defence]]
-  std::string name;        ///< as written (or "<kind> #<n>"), for the action log
-  sim::SimTime start{0};   ///< [[defence]] start / [[action]] at, since the scenario's start
-  /// Which hosts: every host of these populations (empty: all) inside these blocks (empty:
-  /// anywhere); site policies act on the sites (placement blocks) holding such hosts.
+  DefenceKind kind = DefenceKind::patch;
+  bool is_action = false;  ///< from [[action]] (an inject, `at`) rather than [[defence]] (`start`)
+  std::string name;        ///< as written, or "<kind>" followed by its place in the file
+  sim::SimTime start{0};   ///< since the scenario's start
+  /// Which hosts: those of these populations (empty: every population) inside these blocks
+  /// (empty: anywhere). Site defences act on the sites (placement blocks) holding such hosts.
   std::vector<std::string> populations;
   std::vector<sim::Prefix> blocks;
-  double coverage = 1;  ///< share of the selected hosts (or sites) that adopt it in the end
+  /// Share adopting over time since `start` (for site defences: share of sites, immediate).
+  Adoption adoption;
+  std::uint8_t fix = 0;  ///< patch: the Patch bit installed
+  /// Port rules as written ("tcp/135", "udp/137-139", "icmp") and the flows they stop.
+  std::vector<std::string> block_in, block_out, open;
+  std::uint16_t flows_in = 0, flows_out = 0, flows_open = 0;
+  /// border-firewall: the scenario accepts that blocking TCP 80 inbound takes its own web
+  /// servers off the net.
+  bool web_servers_offline = false;
   std::map<std::string, ParamValue> params;
 
-  double number(const std::string& key) const { return std::get<double>(params.at(key)); }
   sim::SimTime duration(const std::string& key) const {
     return std::get<sim::SimTime>(params.at(key));
   }
   const std::string& text(const std::string& key) const {
     return std::get<std::string>(params.at(key));
   }
-  std::int64_t integer(const std::string& key) const {
-    return std::get<std::int64_t>(params.at(key));
-  }
-  bool has(const std::string& key) const { return params.count(key) != 0; }
 };
 
 /// One column of a comparison ([[variant]]): a name and the defences and actions it adds to the

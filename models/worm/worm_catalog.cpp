@@ -13,7 +13,7 @@ bool applied(std::uint8_t patches, Patch p) {
   return (patches & p) != 0;
 }
 bool dcom_open(std::uint16_t services, std::uint8_t patches) {
-  return has(services, kDcomRpc) && !applied(patches, kMs03026);
+  return has(services, kDcomRpc) && (patches & kDcomFixes) == 0;
 }
 
 }  // namespace
