@@ -154,11 +154,10 @@ double adopted_share(const Adoption& a, sim::SimTime t) {
       return end <= 0 ? a.coverage : a.coverage * std::min(1.0, x / end);
     }
     case Adoption::Shape::logistic: {
+      // The logistic curve itself: the share it puts before the start adopts at the start.
       const double h = a.half_time.seconds(), s = a.spread.seconds();
       if (s <= 0) return x >= h ? a.coverage : 0.0;
-      auto l = [&](double v) { return 1.0 / (1.0 + std::exp(-(v - h) / s)); };
-      const double l0 = l(0);
-      return a.coverage * (l(x) - l0) / (1.0 - l0);
+      return a.coverage / (1.0 + std::exp(-(x - h) / s));
     }
     case Adoption::Shape::table: {
       double t0 = 0, c0 = 0;
@@ -191,9 +190,7 @@ std::optional<sim::SimTime> adoption_delay(const Adoption& a, double u) {
         seconds = h;
         break;
       }
-      const double l0 = 1.0 / (1.0 + std::exp(h / s));
-      const double l = l0 + v * (1.0 - l0);
-      seconds = std::max(0.0, h + s * std::log(l / (1.0 - l)));
+      seconds = std::max(0.0, h + s * std::log(v / (1.0 - v)));
       break;
     }
     case Adoption::Shape::table: {

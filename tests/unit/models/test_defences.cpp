@@ -142,9 +142,12 @@ TEST_CASE("defence rules: adoption over time", "[models][defences]") {
   a.spread = sim::SimTime::from_h(6);
   for (auto shape : {Adoption::Shape::linear, Adoption::Shape::logistic}) {
     a.shape = shape;
-    CHECK(adopted_share(a, sim::SimTime{0}) == Approx(0).margin(1e-12));
+    // Half the coverage at half_time.
+    CHECK(adopted_share(a, a.half_time) == Approx(0.4));
+    const double at_start = adopted_share(a, sim::SimTime{0});
+    CHECK(at_start < 0.8 * 0.02);  // 1/(1 + e^4) of the coverage for the logistic
     sim::SimTime last{0};
-    for (double u = 0.0; u < 0.8; u += 0.01) {
+    for (double u = at_start + 0.001; u < 0.8; u += 0.01) {
       const auto t = adoption_delay(a, u);
       REQUIRE(t);
       CHECK(*t >= last);  // smaller draws adopt earlier
@@ -172,9 +175,10 @@ TEST_CASE("defence rules: adoption over time", "[models][defences]") {
   CHECK_FALSE(adoption_delay(a, 0.5));
 }
 
-TEST_CASE("defences: a patch installs only where its prerequisite is, and its reboot clears "
-          "Code Red v2 but not Code Red II",
-          "[models][defences]") {
+TEST_CASE(
+    "defences: a patch installs only where its prerequisite is, and its reboot clears "
+    "Code Red v2 but not Code Red II",
+    "[models][defences]") {
   const std::string pops = R"(
 [[population]]
 name = "web"
@@ -215,9 +219,10 @@ locale = { en = 1.0 }
   }
 }
 
-TEST_CASE("defences: ICF protects XP and Server 2003 only; anti-virus stops the infection, not "
-          "the crash; DCOM off protects 2000 SP3, not SP2",
-          "[models][defences]") {
+TEST_CASE(
+    "defences: ICF protects XP and Server 2003 only; anti-virus stops the infection, not "
+    "the crash; DCOM off protects 2000 SP3, not SP2",
+    "[models][defences]") {
   const std::string pops = R"(
 [[population]]
 name = "desktops"
@@ -227,7 +232,8 @@ os = { "xp-sp1" = 0.4, "win2000-sp2" = 0.3, "win2000-sp3" = 0.3 }
 services = ["dcom-rpc"]
 locale = { en = 1.0 }
 )";
-  const std::string worm = "[worm]\nmodel = \"blaster\"\ninitial_infected = 5\nrandom_start = 0.0\n";
+  const std::string worm =
+      "[worm]\nmodel = \"blaster\"\ninitial_infected = 5\nrandom_start = 0.0\n";
   const Scenario base = load_scenario_text(scenario_text("3h", pops, worm), "icf.toml");
   const Run none = run(base);
   auto infected = [](const Run& r, Os os) {
@@ -262,9 +268,10 @@ locale = { en = 1.0 }
   CHECK(infected(with_dcom, Os::win2000_sp2) > 0);
 }
 
-TEST_CASE("defences: removing the mappings turns Code Red's infection of IIS 4.0 with URL "
-          "redirection into its crash",
-          "[models][defences]") {
+TEST_CASE(
+    "defences: removing the mappings turns Code Red's infection of IIS 4.0 with URL "
+    "redirection into its crash",
+    "[models][defences]") {
   const std::string pops = R"(
 [[population]]
 name = "iis4"
@@ -303,9 +310,10 @@ locale = { en = 1.0 }
   CHECK(r.summary.protected_hosts == 300);
 }
 
-TEST_CASE("defences: outbound border blocking keeps every infection inside the infecting "
-          "host's site, and inbound blocking keeps outside infections out",
-          "[models][defences]") {
+TEST_CASE(
+    "defences: outbound border blocking keeps every infection inside the infecting "
+    "host's site, and inbound blocking keeps outside infections out",
+    "[models][defences]") {
   // Code Red II scans its own /16 three times in eight; sites are /24s here, so a site's own
   // LAN is hit often enough to burn from within.
   const std::string pops = R"(
