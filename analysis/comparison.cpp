@@ -32,6 +32,12 @@ const std::vector<ComparisonFigure>& comparison_figures() {
        [](const models::ReplicationSummary& s) { return count(s.rpc_crashes + s.iis_crashes); }},
       {"reboots", "reboots", FigureUnit::count,
        [](const models::ReplicationSummary& s) { return count(s.reboots); }},
+      {"patched", "hosts patched", FigureUnit::hosts,
+       [](const models::ReplicationSummary& s) { return count(s.patched); }},
+      {"probes_blocked", "probes blocked", FigureUnit::count,
+       [](const models::ReplicationSummary& s) { return count(s.probes_blocked); }},
+      {"hosts_cleaned", "hosts cleaned by quarantine", FigureUnit::hosts,
+       [](const models::ReplicationSummary& s) { return count(s.hosts_cleaned); }},
   };
   return figures;
 }

@@ -21,7 +21,7 @@ enum class FigureUnit {
   percent,     ///< of the vulnerable hosts
   seconds,     ///< since the scenario's start
   per_minute,  ///< new infections in one minute
-  count,       ///< events (crashes, reboots)
+  count,       ///< events (crashes, reboots, blocked probes)
 };
 
 /// One headline figure: a row of the printed table and of compare.csv.

@@ -24,6 +24,7 @@ ReplicationRun run_replication(const Scenario& scenario, std::uint64_t replicati
   run.partitions = outbreak.partition_count();
   run.stats = stats;
   run.events = outbreak.event_log();
+  run.actions = outbreak.action_log();
   return run;
 }
 

@@ -16,7 +16,8 @@ struct ReplicationRun {
   sim::MetricTable curves;
   std::uint32_t partitions = 0;
   sim::RunStats stats;
-  std::vector<OutbreakEvent> events;  ///< when options.record_events
+  std::vector<OutbreakEvent> events;    ///< when options.record_events
+  std::vector<ActionLogEntry> actions;  ///< the scenario's defences and actions, in its order
 };
 
 /// Which scheduler drives one replication. Both give the same bytes; the windowed one spreads

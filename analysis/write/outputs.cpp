@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -51,6 +52,64 @@ void write_curves_csv(const std::filesystem::path& file,
   write_text_file(file, text);
 }
 
+namespace {
+
+/// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace
+
+void write_actions_csv(const std::filesystem::path& file,
+                       const std::vector<ReplicationResult>& runs) {
+  std::string text = "time_s,replication,name,type,kind,unit,selected,eligible,adopting\n";
+  std::size_t policies = 0;
+  for (const auto& run : runs) policies = std::max(policies, run.actions.size());
+  for (std::size_t p = 0; p < policies; ++p)
+    for (const auto& run : runs) {
+      if (p >= run.actions.size()) continue;
+      const models::ActionLogEntry& a = run.actions[p];
+      text += fmt::format("{},{},{},{},{},{},{},{},{}\n", format_seconds(a.time),
+                          run.summary.replication, csv_field(a.name),
+                          a.is_action ? "action" : "defence", a.kind,
+                          a.per_site ? "sites" : "hosts", a.selected, a.eligible, a.adopting);
+    }
+  write_text_file(file, text);
+}
+
+namespace {
+
+/// The worm column of events.csv: the worm's model, the defence's name for defence events, "-"
+/// for reboots and returns.
+std::string event_subject(const models::Scenario& scenario, const models::OutbreakEvent& e) {
+  using Kind = models::OutbreakEvent::Kind;
+  switch (e.kind) {
+    case Kind::reboot:
+    case Kind::back_up:
+      return "-";
+    case Kind::patched:
+    case Kind::defended:
+    case Kind::disconnected:
+    case Kind::cleaned:
+      return static_cast<std::size_t>(e.worm) < scenario.defences.size()
+                 ? csv_field(scenario.defences[e.worm].name)
+                 : "-";
+    default:
+      return static_cast<std::size_t>(e.worm) < scenario.worms.size() ? scenario.worms[e.worm].model
+                                                                      : "-";
+  }
+}
+
+}  // namespace
+
 void write_events_csv(const std::filesystem::path& file, const models::Scenario& scenario,
                       const std::vector<ReplicationResult>& runs) {
   std::string text = "time_s,replication,host,site,event,worm,cause\n";
@@ -58,11 +117,7 @@ void write_events_csv(const std::filesystem::path& file, const models::Scenario&
     for (const auto& e : run.events)
       text += fmt::format("{},{},{},{},{},{},{}\n", format_seconds(e.time), run.summary.replication,
                           sim::format_address(e.address), sim::format_prefix(e.site),
-                          models::OutbreakEvent::name(e.kind),
-                          e.kind == models::OutbreakEvent::Kind::reboot ||
-                                  e.kind == models::OutbreakEvent::Kind::back_up
-                              ? std::string("-")
-                              : scenario.worms[e.worm].model,
+                          models::OutbreakEvent::name(e.kind), event_subject(scenario, e),
                           sim::format_address(e.cause_address));
   write_text_file(file, text);
 }
@@ -80,6 +135,66 @@ std::string iso_utc(std::int64_t epoch_s) {
 Json optional_number(const std::optional<double>& v) {
   if (v) return *v;
   return nullptr;
+}
+
+/// A parameter value as the scenario gives it: integer, number, text, or duration with units.
+Json param_json(const models::ParamValue& value) {
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return *i;
+  if (const auto* d = std::get_if<double>(&value)) return *d;
+  if (const auto* t = std::get_if<std::string>(&value)) return *t;
+  return sim::format_duration(std::get<sim::SimTime>(value));
+}
+
+/// Seconds as an integer when whole, else as a number.
+Json seconds_json(sim::SimTime t) {
+  if (t.us % 1'000'000 == 0) return t.us / 1'000'000;
+  return static_cast<double>(t.us) * 1e-6;
+}
+
+const char* adoption_shape_name(models::Adoption::Shape shape) {
+  switch (shape) {
+    case models::Adoption::Shape::linear:
+      return "linear";
+    case models::Adoption::Shape::logistic:
+      return "logistic";
+    case models::Adoption::Shape::table:
+      return "table";
+    default:
+      return "immediate";
+  }
+}
+
+/// One [[defence]] or [[action]] with every field, defaults included: the common keys, then
+/// those of its kind (`params`) as the worm parameters are written.
+Json defence_json(const models::DefenceConfig& d) {
+  Json j;
+  j["kind"] = std::string(models::defence_kind_name(d.kind));
+  j["name"] = d.name;
+  j["type"] = d.is_action ? "action" : "defence";
+  j["start_s"] = seconds_json(d.start);
+  j["populations"] = d.populations;
+  Json blocks = Json::array();
+  for (const auto& b : d.blocks) blocks.push_back(sim::format_prefix(b));
+  j["blocks"] = blocks;
+  j["unit"] = models::defence_per_site(d.kind) ? "sites" : "hosts";
+  j["coverage"] = d.adoption.coverage;
+  j["adoption"] = adoption_shape_name(d.adoption.shape);
+  j["half_time"] = sim::format_duration(d.adoption.half_time);
+  j["spread"] = sim::format_duration(d.adoption.spread);
+  Json table = Json::object();
+  for (const auto& [t, share] : d.adoption.table) table[sim::format_duration(t)] = share;
+  j["coverage_by_time"] = table;
+  if (d.kind == models::DefenceKind::patch) {
+    j["fix"] = nullptr;
+    for (const auto& p : models::kPatchNames)
+      if (p.bit == d.fix) j["fix"] = std::string(p.name);
+  }
+  j["block_in"] = d.block_in;
+  j["block_out"] = d.block_out;
+  j["open"] = d.open;
+  j["web_servers_offline"] = d.web_servers_offline;
+  for (const auto& [key, value] : d.params) j[key] = param_json(value);
+  return j;
 }
 
 Json parameters(const models::Scenario& s, std::uint32_t partitions) {
@@ -122,19 +237,13 @@ Json parameters(const models::Scenario& s, std::uint32_t partitions) {
   for (const auto& w : s.worms) {
     Json j;
     j["model"] = w.model;
-    for (const auto& [key, value] : w.params) {
-      if (const auto* i = std::get_if<std::int64_t>(&value))
-        j[key] = *i;
-      else if (const auto* d = std::get_if<double>(&value))
-        j[key] = *d;
-      else if (const auto* t = std::get_if<std::string>(&value))
-        j[key] = *t;
-      else
-        j[key] = sim::format_duration(std::get<sim::SimTime>(value));
-    }
+    for (const auto& [key, value] : w.params) j[key] = param_json(value);
     worms.push_back(j);
   }
   p["worms"] = worms;
+  Json defences = Json::array();
+  for (const auto& d : s.defences) defences.push_back(defence_json(d));
+  p["defences"] = defences;
   return p;
 }
 
@@ -172,10 +281,12 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
   j["schema_version"] = kSummarySchemaVersion;
   j["program"] = {{"name", "wormsim"}, {"version", version}};
   j["scenario"] = {{"name", scenario.simulation.name}, {"hash_fnv1a64", scenario.text_hash}};
+  if (!scenario.variant.empty()) j["scenario"]["variant"] = scenario.variant;
   j["mode"] = per_probe ? "per-probe" : "exact-sampling";
   j["parameters"] = parameters(scenario, runs.empty() ? 0 : runs.front().partitions);
   Json reps = Json::array();
-  std::vector<std::optional<double>> t10, t50, t90, peak, total, now;
+  std::vector<std::optional<double>> t10, t50, t90, peak, total, now, patched, protected_hosts,
+      probes_blocked, hosts_cleaned;
   for (const auto& run : runs) {
     const auto& s = run.summary;
     reps.push_back({{"replication", s.replication},
@@ -200,6 +311,10 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
                     {"flood_packets", s.flood_packets},
                     {"infected_ever_crashed", s.infected_ever_crashed},
                     {"crashed_before_infection", s.crashed_before_infection},
+                    {"patched", s.patched},
+                    {"protected_hosts", s.protected_hosts},
+                    {"probes_blocked", s.probes_blocked},
+                    {"hosts_cleaned", s.hosts_cleaned},
                     {"events", s.events}});
     t10.push_back(s.time_to_fraction_s[0]);
     t50.push_back(s.time_to_fraction_s[1]);
@@ -207,6 +322,10 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
     peak.push_back(static_cast<double>(s.peak_infections_per_minute));
     total.push_back(static_cast<double>(s.infected_total));
     now.push_back(static_cast<double>(s.infected_now));
+    patched.push_back(static_cast<double>(s.patched));
+    protected_hosts.push_back(static_cast<double>(s.protected_hosts));
+    probes_blocked.push_back(static_cast<double>(s.probes_blocked));
+    hosts_cleaned.push_back(static_cast<double>(s.hosts_cleaned));
   }
   j["replications"] = reps;
   j["aggregate"] = {{"interval_method", "Student t over replications, 95%"},
@@ -215,7 +334,11 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
                     {"time_to_10pct_s", estimate_json(t10)},
                     {"time_to_50pct_s", estimate_json(t50)},
                     {"time_to_90pct_s", estimate_json(t90)},
-                    {"peak_infections_per_minute", estimate_json(peak)}};
+                    {"peak_infections_per_minute", estimate_json(peak)},
+                    {"patched", estimate_json(patched)},
+                    {"protected_hosts", estimate_json(protected_hosts)},
+                    {"probes_blocked", estimate_json(probes_blocked)},
+                    {"hosts_cleaned", estimate_json(hosts_cleaned)}};
   write_text_file(file, j.dump(2) + "\n");
 }
 

@@ -1,5 +1,6 @@
-// Writers for the output folder (DESIGN.md, "Outputs"): curves.csv (tidy), summary.json
-// (nothing that depends on the machine, thread count or clock) and run.json (the rest).
+// Writers for the output folder (DESIGN.md, "Outputs"): curves.csv (tidy), actions.csv (the
+// defences and actions), events.csv, summary.json (nothing that depends on the machine, thread
+// count or clock) and run.json (the rest).
 #pragma once
 
 #include <filesystem>
@@ -18,7 +19,8 @@ struct ReplicationResult {
   models::ReplicationSummary summary;
   sim::MetricTable curves;
   std::uint32_t partitions = 0;
-  std::vector<models::OutbreakEvent> events;  ///< recorded with --events
+  std::vector<models::OutbreakEvent> events;    ///< recorded with --events
+  std::vector<models::ActionLogEntry> actions;  ///< the scenario's defences and actions
 };
 
 /// Formats microseconds as decimal seconds, exactly and without trailing zeros ("90", "0.5").
@@ -28,13 +30,22 @@ std::string format_seconds(sim::SimTime t);
 void write_curves_csv(const std::filesystem::path& file,
                       const std::vector<ReplicationResult>& runs);
 
+/// actions.csv: `time_s,replication,name,type,kind,unit,selected,eligible,adopting`, one row per
+/// defence or action and replication, in scenario order, then replication order; the header only
+/// for a scenario without defences. type: defence or action; unit: hosts or sites (what selected,
+/// eligible and adopting count).
+void write_actions_csv(const std::filesystem::path& file,
+                       const std::vector<ReplicationResult>& runs);
+
 /// events.csv: `time_s,replication,host,site,event,worm,cause` — infections (cause: the infecting
-/// host), crashes (the probing host), reboots and returns (the host itself; worm "-"), seeds.
+/// host), crashes (the probing host), reboots and returns (the host itself; worm "-"), seeds; for
+/// defence events (patched, defended, disconnected, cleaned) the worm column names the defence.
 void write_events_csv(const std::filesystem::path& file, const models::Scenario& scenario,
                       const std::vector<ReplicationResult>& runs);
 
-/// summary.json: schema version, program version, scenario hash, every parameter used (defaults
-/// included), per-replication figures and aggregates with 95% intervals.
+/// summary.json: schema version, program version, scenario hash (and variant), every parameter
+/// used (defaults included; the defences and actions with every field), per-replication figures
+/// and aggregates with 95% intervals.
 void write_summary_json(const std::filesystem::path& file, const models::Scenario& scenario,
                         const std::vector<ReplicationResult>& runs, const std::string& version,
                         bool per_probe);

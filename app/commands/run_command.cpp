@@ -90,10 +90,18 @@ void print_summary(const models::Scenario& s, const std::vector<analysis::Replic
   }
   fmt::print("  peak                  {} new infections/min at {}\n",
              with_commas(first.peak_infections_per_minute), clock_of(s, first.peak_minute_start_s));
+  if (!s.defences.empty()) {
+    fmt::print("  defences              {} (actions.csv): {} hosts patched, {} probes blocked",
+               s.defences.size(), with_commas(first.patched), with_commas(first.probes_blocked));
+    if (first.protected_hosts > 0)
+      fmt::print(", {} hosts protected", with_commas(first.protected_hosts));
+    if (first.hosts_cleaned > 0) fmt::print(", {} hosts cleaned", with_commas(first.hosts_cleaned));
+    fmt::print("\n");
+  }
   if (runs.size() > 1)
     fmt::print("  (figures of replication 0; all replications in summary.json)\n");
   fmt::print("  wall time             {:.2f} s\n", wall);
-  fmt::print("outputs in {}/ (curves.csv, {}summary.json, run.json)\n", out.string(),
+  fmt::print("outputs in {}/ (curves.csv, actions.csv, {}summary.json, run.json)\n", out.string(),
              runs.front().events.empty() ? "" : "events.csv, ");
 }
 
@@ -222,7 +230,8 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     auto one = [&](std::uint32_t r) {
       models::ReplicationRun run = models::run_replication(scenario, r, options, choice);
       stats[r] = run.stats;
-      results[r] = {run.summary, std::move(run.curves), run.partitions, std::move(run.events)};
+      results[r] = {run.summary, std::move(run.curves), run.partitions, std::move(run.events),
+                    std::move(run.actions)};
     };
     if (plan.windowed || threads == 1 || reps == 1) {
       for (std::uint32_t r = 0; r < reps; ++r) one(r);
@@ -237,6 +246,7 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     for (const auto& r : results) events += r.summary.events;
 
     analysis::write_curves_csv(out / "curves.csv", results);
+    analysis::write_actions_csv(out / "actions.csv", results);
     if (o->events) analysis::write_events_csv(out / "events.csv", scenario, results);
     analysis::write_summary_json(out / "summary.json", scenario, results, WORMSIM_VERSION,
                                  o->per_probe);

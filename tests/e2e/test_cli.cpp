@@ -2,6 +2,9 @@
 // and the exit statuses of DESIGN.md (0 success, 2 bad input or usage, 1 other failures).
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <vector>
 
 #include "tests/support/command.hpp"
 
@@ -78,6 +81,100 @@ TEST_CASE("cli: run writes curves.csv, summary.json and run.json and prints a su
   const auto run = nlohmann::json::parse(read_file(out / "run.json"));
   CHECK(run["wall_seconds"].get<double>() >= 0);
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+/// The names of the files in a folder.
+std::set<std::string> files_in(const std::filesystem::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.insert(e.path().filename().string());
+  return names;
+}
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+}  // namespace
+
+TEST_CASE("cli: a run without defences writes actions.csv with its header only", "[e2e]") {
+  const auto dir = scratch_dir("cli-no-actions");
+  const auto r = run_command(wormsim_exe() + " run tests/e2e/data/small-codered.toml --out '" +
+                             dir.string() + "'");
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("defences") == std::string::npos);
+  CHECK(read_file(dir / "actions.csv") ==
+        "time_s,replication,name,type,kind,unit,selected,eligible,adopting\n");
+  CHECK(files_in(dir) ==
+        std::set<std::string>{"actions.csv", "curves.csv", "run.json", "summary.json"});
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("cli: defences and actions: actions.csv, events and summary, the same on any scheduler",
+          "[e2e]") {
+  const std::string scenario = "tests/e2e/data/small-defences.toml";
+  for (const char* variant : {"", " --variant quarantine"}) {
+    CAPTURE(variant);
+    const auto one = scratch_dir("cli-defences-1");
+    const auto two = scratch_dir("cli-defences-2");
+    const auto r1 = run_command(wormsim_exe() + " run " + scenario + variant +
+                                " --events --threads 1 --out '" + one.string() + "'");
+    REQUIRE(r1.status == 0);
+    CHECK(r1.out.find("  defences              ") != std::string::npos);
+    CHECK(r1.out.find("(actions.csv): ") != std::string::npos);
+    const auto r2 =
+        run_command(wormsim_exe() + " run " + scenario + variant +
+                    " --events --threads 2 --scheduler windowed --out '" + two.string() + "'");
+    REQUIRE(r2.status == 0);
+
+    // Every output but run.json is byte-identical.
+    const auto names = files_in(one);
+    CHECK(names == std::set<std::string>{"actions.csv", "curves.csv", "events.csv", "run.json",
+                                         "summary.json"});
+    CHECK(files_in(two) == names);
+    for (const auto& name : names) {
+      if (name == "run.json") continue;
+      CAPTURE(name);
+      CHECK(read_file(one / name) == read_file(two / name));
+    }
+
+    // actions.csv: one row per policy and replication, scenario order, then replication.
+    const auto rows = lines_of(read_file(one / "actions.csv"));
+    const bool quarantine = std::string(variant).find("quarantine") != std::string::npos;
+    REQUIRE(rows.size() == (quarantine ? 7u : 5u));
+    CHECK(rows[0] == "time_s,replication,name,type,kind,unit,selected,eligible,adopting");
+    CHECK(rows[1].rfind("300,0,\"MS01-033, by Windows Update\",defence,patch,hosts,1000,1000,",
+                        0) == 0);
+    CHECK(rows[2].rfind("300,1,\"MS01-033, by Windows Update\",defence,patch,hosts,1000,1000,",
+                        0) == 0);
+    CHECK(rows[3].rfind("600,0,block web inbound,action,border-firewall,sites,", 0) == 0);
+    CHECK(rows[4].rfind("600,1,block web inbound,action,border-firewall,sites,", 0) == 0);
+    if (quarantine) {
+      CHECK(rows[5].rfind("0,0,quarantine #3,defence,quarantine,hosts,", 0) == 0);
+      CHECK(rows[6].rfind("0,1,quarantine #3,defence,quarantine,hosts,", 0) == 0);
+    }
+
+    // events.csv: the patch's installs name the patch.
+    const std::string events = read_file(one / "events.csv");
+    CHECK(events.find(",patched,\"MS01-033, by Windows Update\",") != std::string::npos);
+    if (quarantine) CHECK(events.find(",cleaned,quarantine #3,") != std::string::npos);
+
+    const auto summary = nlohmann::json::parse(read_file(one / "summary.json"));
+    const auto& defences = summary["parameters"]["defences"];
+    REQUIRE(defences.size() == (quarantine ? 3u : 2u));
+    CHECK(defences[0]["type"] == "defence");
+    CHECK(defences[0]["fix"] == "ms01-033");
+    CHECK(defences[1]["type"] == "action");
+    CHECK(defences[1]["block_in"][0] == "tcp/80");
+    CHECK(summary["scenario"].contains("variant") == quarantine);
+    CHECK(summary["replications"][0]["patched"].get<int>() > 0);
+    CHECK(summary["aggregate"]["patched"]["n"] == 2);
+    if (quarantine) CHECK(summary["replications"][0]["hosts_cleaned"].get<int>() > 0);
+    std::filesystem::remove_all(one);
+    std::filesystem::remove_all(two);
+  }
 }
 
 TEST_CASE("cli: an output folder that cannot be created exits 1", "[e2e]") {
