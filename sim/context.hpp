@@ -5,6 +5,8 @@
 
 #include <cassert>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sim/event.hpp"
@@ -23,7 +25,10 @@ class Context {
   /// partition it must be at least now() + lookahead (the model's promise to the scheduler).
   void post(std::uint32_t target_partition, SimTime at, std::uint16_t kind, std::uint16_t tag,
             std::uint32_t subject, std::uint32_t aux) {
-    assert(at >= now_ && "an event may not be posted into the past");
+    if (at < now_) [[unlikely]]
+      throw std::logic_error("event kind " + std::to_string(kind) + " posted at " +
+                             std::to_string(at.us) + " us, before now (" + std::to_string(now_.us) +
+                             " us): events may not go into the past");
     assert((target_partition == partition_ || at >= now_ + lookahead_) &&
            "a cross-partition event must respect the lookahead");
     // An event at or after the run's end never runs: it is not stored. Dropping it changes no

@@ -52,7 +52,9 @@ class EventQueue {
     ++size_;
     if (t < front_end_) {
       const auto at = std::lower_bound(front_.begin() + first_, front_.end(), e, after);
-      if (front_.end() - at <= kMaxShift) {
+      // Below base_ (a top() refilled the front from a later bucket since the last pop), the
+      // event cannot go to a bucket, and neither can the front's events above it: insert.
+      if (front_.end() - at <= kMaxShift || t < base_) {
         front_.insert(at, e);
         if (front_end_ == kAll && front_.size() > kSmall) spill();
         return;

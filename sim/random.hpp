@@ -10,15 +10,15 @@ namespace wormsim::sim {
 
 /// What a stream is used for; distinct purposes of one entity never share draws.
 enum class Purpose : std::uint8_t {
-  placement = 1,   ///< where a population's hosts sit in the address space
-  attributes = 2,  ///< a host's OS, locale, services
-  scan = 3,        ///< a scanning host's hits (or every probe, in per-probe mode)
-  seeding = 4,     ///< choice of the initially infected hosts
-  outcome = 5,     ///< exploit outcomes decided at delivery
-  exposure = 6,    ///< whether a host accepts unsolicited inbound connections
-  defence = 7,     ///< a host's adoption of a defence policy, detection and cleaning delays
+  placement = 1,     ///< where a population's hosts sit in the address space
+  attributes = 2,    ///< a host's OS, locale, services
+  scan = 3,          ///< a scanning host's hits (or every probe, in per-probe mode)
+  seeding = 4,       ///< choice of the initially infected hosts
+  outcome = 5,       ///< exploit outcomes decided at delivery
+  exposure = 6,      ///< whether a host accepts unsolicited inbound connections
+  defence = 7,       ///< a host's adoption of a defence policy, detection and cleaning delays
   defence_site = 8,  ///< a site's adoption of a site defence policy
-  test = 250,      ///< reserved for tests and benchmarks
+  test = 250,        ///< reserved for tests and benchmarks
 };
 
 /// Philox4x32-10 (Salmon, Moraes, Dror, Shaw, "Parallel random numbers: as easy as 1, 2, 3",

@@ -1,6 +1,8 @@
 #include "sim/sequential_scheduler.hpp"
 
 #include <chrono>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sim/context.hpp"
@@ -24,6 +26,10 @@ RunStats SequentialScheduler::run(Model& model, const RunPlan& plan) {
     // Handle every event strictly before the next sample time.
     while (!queue.empty() && queue.top().time < next_sample) {
       const Event e = queue.pop();
+      if (e.time < ctx.now()) [[unlikely]]
+        throw std::logic_error("SequentialScheduler: the event queue returned an event at " +
+                               std::to_string(e.time.us) + " us after one at " +
+                               std::to_string(ctx.now().us) + " us");
       if (!queue.empty()) model.prefetch(queue.top());
       ctx.set_now(e.time);
       ctx.set_partition(e.target_partition, &sequence[e.target_partition]);
