@@ -106,7 +106,8 @@ TEST_CASE("e2e: events.csv is byte-identical for 1 and 4 threads and logs every 
 // events.csv. The first two simulated hours of each scenario (the hours with infections,
 // crashes, reboots and cross-partition deliveries in every one of them). Every variant of a
 // file with [[variant]] tables (its defences: patches, firewalls, quarantine, filters) is held
-// to the same, on 2 threads and for its first hour, to keep the suite within minutes.
+// to the same, on 2 threads and for its first hour, to keep the suite within minutes. One
+// replication each (scenarios made for comparisons ask for ten).
 TEST_CASE("e2e: the windowed scheduler gives the sequential scheduler's bytes on every scenario",
           "[e2e]") {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(
@@ -116,8 +117,9 @@ TEST_CASE("e2e: the windowed scheduler gives the sequential scheduler's bytes on
     CAPTURE(scenario);
     auto run = [&](const std::string& flags, const std::string& tag) {
       const auto dir = scratch_dir(tag);
-      const auto r = run_command(wormsim_exe() + " run '" + scenario + "' --events --out '" +
-                                 dir.string() + "' " + flags);
+      const auto r =
+          run_command(wormsim_exe() + " run '" + scenario + "' --replications 1 --events --out '" +
+                      dir.string() + "' " + flags);
       REQUIRE(r.status == 0);
       std::array<std::string, 4> files{
           read_file(dir / "curves.csv"), read_file(dir / "summary.json"),

@@ -48,12 +48,12 @@ TEST_CASE("scenarios: every file in scenarios/ opens with a header naming what i
 
 TEST_CASE("scenarios: every file in scenarios/ runs its first six simulated hours", "[e2e]") {
   // The full horizons are run by the benchmarks and reported in bench/README.md; the test keeps
-  // to six hours so the suite stays within minutes.
+  // to six hours and one replication so the suite stays within minutes.
   for (const auto& f : scenario_files()) {
     CAPTURE(f);
     const auto dir = scratch_dir("scenario");
-    const auto r =
-        run_command(wormsim_exe() + " run " + f + " --duration 6h --out '" + dir.string() + "'");
+    const auto r = run_command(wormsim_exe() + " run " + f +
+                               " --duration 6h --replications 1 --out '" + dir.string() + "'");
     CHECK(r.status == 0);
     CHECK(r.err.empty());
     CHECK(std::filesystem::file_size(dir / "curves.csv") > 0);
