@@ -63,7 +63,7 @@ bool may_restore_susceptible(const DefenceConfig& d) {
 
 bool Outbreak::defences_may_restore_susceptible(const Scenario& scenario, const World& world) {
   for (const DefenceConfig& d : scenario.defences) {
-    if (!may_restore_susceptible(d)) continue;
+    if (!may_restore_susceptible(d) || !(d.adoption.coverage > 0)) continue;
     for (std::size_t h = 0; h < world.hosts.size(); ++h)
       if (selects(d, scenario, world.hosts, h) &&
           defence_applies(d.kind, d.fix, world.hosts.os[h], world.hosts.services[h],

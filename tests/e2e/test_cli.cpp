@@ -1,6 +1,7 @@
 // The command line as a user meets it: version, help, models, the default scenario's outputs,
 // and the exit statuses of DESIGN.md (0 success, 2 bad input or usage, 1 other failures).
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -174,6 +175,48 @@ TEST_CASE("cli: defences and actions: actions.csv, events and summary, the same 
     if (quarantine) CHECK(summary["replications"][0]["hosts_cleaned"].get<int>() > 0);
     std::filesystem::remove_all(one);
     std::filesystem::remove_all(two);
+  }
+}
+
+TEST_CASE(
+    "cli: a defence applied to nobody leaves curves.csv and events.csv byte for byte as "
+    "they were",
+    "[e2e]") {
+  // The same scenario with, one at a time, a defence of every kind that no host or site adopts
+  // (coverage 0): nothing may change, not even a random draw.
+  const std::string base = read_file("tests/e2e/data/small-codered.toml");
+  REQUIRE(!base.empty());
+  auto run = [&](const std::string& text, const std::string& tag) {
+    const auto dir = scratch_dir(tag);
+    const auto file = dir / "scenario.toml";
+    std::ofstream(file) << text;
+    const auto r = run_command(wormsim_exe() + " run '" + file.string() + "' --events --out '" +
+                               (dir / "out").string() + "'");
+    REQUIRE(r.status == 0);
+    const std::array<std::string, 2> files{read_file(dir / "out" / "curves.csv"),
+                                           read_file(dir / "out" / "events.csv")};
+    std::filesystem::remove_all(dir);
+    return files;
+  };
+  const auto reference = run(base, "nobody-ref");
+  REQUIRE(reference[0].size() > 1000);
+  const char* defences[] = {
+      "kind = \"patch\"\nfix = \"ms03-026\"",
+      "kind = \"remove-mappings\"",
+      "kind = \"disable-dcom\"",
+      "kind = \"border-firewall\"\nblock_in = [\"tcp/80\"]\nweb_servers_offline = true",
+      "kind = \"icf\"",
+      "kind = \"ipsec\"\nblock_in = [\"tcp/1-65535\"]",
+      "kind = \"antivirus\"",
+      "kind = \"quarantine\"\nscope = \"site\"",
+      "kind = \"blacklist\"",
+      "kind = \"content-filter\"\nreaction_time = \"0s\"",
+  };
+  for (const char* d : defences) {
+    CAPTURE(d);
+    const auto with = run(base + "\n[[defence]]\n" + d + "\ncoverage = 0.0\n", "nobody");
+    CHECK(with[0] == reference[0]);
+    CHECK(with[1] == reference[1]);
   }
 }
 
