@@ -19,6 +19,8 @@ const std::vector<ComparisonFigure>& comparison_figures() {
        [](const models::ReplicationSummary& s) { return count(s.vulnerable); }},
       {"infected_total", "final infected (hosts)", FigureUnit::hosts,
        [](const models::ReplicationSummary& s) { return count(s.infected_total); }},
+      {"infected_now", "infected at the end (hosts)", FigureUnit::hosts,
+       [](const models::ReplicationSummary& s) { return count(s.infected_now); }},
       {"infected_total_pct", "final infected (% of vulnerable)", FigureUnit::percent,
        [](const models::ReplicationSummary& s) -> std::optional<double> {
          if (s.vulnerable == 0) return std::nullopt;
