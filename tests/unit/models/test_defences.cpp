@@ -471,3 +471,38 @@ locale = { en = 1.0 }
     CHECK(b.summary.events == a.summary.events);
   }
 }
+
+TEST_CASE("defences: a border firewall that leaves TCP 80 open does not slow Code Red at all",
+          "[models][defences]") {
+  // The Blaster advisory's port list at every site's border, both ways: Code Red comes in on
+  // TCP 80 to the sites' own web servers, so every curve is the same as without the firewall.
+  const std::string pops = R"(
+[[population]]
+name = "web"
+count = 2000
+placement = { per = "/24", mean_per_block = 40 }
+os = { "win2000-sp1" = 1.0 }
+services = ["iis5-index"]
+locale = { en = 1.0 }
+)";
+  const Scenario base = load_scenario_text(
+      scenario_text("2h", pops, "[worm]\nmodel = \"codered-v2\"\ninitial_infected = 3\n"),
+      "port80.toml");
+  Scenario s = base;
+  DefenceConfig fw = defence(DefenceKind::border_firewall);
+  fw.block_in = {"tcp/135", "udp/135", "tcp/139", "tcp/445", "tcp/593", "tcp/4444", "udp/69"};
+  fw.block_out = fw.block_in;
+  fw.flows_in = fw.flows_out = rules(fw.block_in);
+  s.defences.push_back(fw);
+  const Run a = run(base), b = run(s);
+  REQUIRE(a.summary.infected_total > 1000);
+  CHECK(b.summary.infected_total == a.summary.infected_total);
+  CHECK(b.summary.probes_blocked == 0);
+  const auto& ca = a.outbreak->curves();
+  const auto& cb = b.outbreak->curves();
+  bool same = ca.sample_count() == cb.sample_count();
+  for (std::size_t t = 0; same && t < ca.sample_count(); ++t)
+    for (std::size_t m = 0; m < ca.metric_count(); ++m)
+      same = same && ca.value(t, m) == cb.value(t, m);
+  CHECK(same);
+}
