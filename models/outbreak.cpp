@@ -284,8 +284,14 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
 
     // The initially infected: distinct infectable hosts drawn uniformly.
     std::vector<std::uint32_t> infectable_positions;
+    std::vector<std::uint8_t> seeds_from(scenario.populations.size(), 1);
+    if (!c.initial_populations.empty())
+      for (std::size_t pi = 0; pi < scenario.populations.size(); ++pi)
+        seeds_from[pi] = std::find(c.initial_populations.begin(), c.initial_populations.end(),
+                                   scenario.populations[pi].name) != c.initial_populations.end();
     for (std::uint32_t j = 0; j < m; ++j)
-      if (w->infectable[j]) infectable_positions.push_back(j);
+      if (w->infectable[j] && seeds_from[hosts.population[w->host_of[j]]])
+        infectable_positions.push_back(j);
     sim::RandomStream seeding(key_, wi, sim::Purpose::seeding);
     const std::uint64_t k =
         std::min<std::uint64_t>(c.initial_infected, infectable_positions.size());

@@ -1031,6 +1031,23 @@ std::vector<ModelInfo> make_builtin_models() {
             "[?]",
             {}},
        }});
+  // Every worm: where its initially infected hosts are drawn from.
+  for (ModelInfo& info : m) {
+    if (info.kind != "worm") continue;
+    auto at = std::find_if(info.params.begin(), info.params.end(),
+                           [](const ParamSpec& p) { return p.key == "initial_infected"; });
+    if (at != info.params.end()) ++at;
+    info.params.insert(at, {"initial_populations",
+                            ParamType::list,
+                            "",
+                            "[]",
+                            0,
+                            0,
+                            "Populations the initially infected hosts are drawn from (default: "
+                            "every population): an outbreak that starts inside one network.",
+                            "",
+                            {}});
+  }
   for (ModelInfo& d : defence_models()) m.push_back(std::move(d));
   m.push_back({"strategy",
                "uniform",

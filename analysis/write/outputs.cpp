@@ -238,6 +238,7 @@ Json parameters(const models::Scenario& s, std::uint32_t partitions) {
     Json j;
     j["model"] = w.model;
     for (const auto& [key, value] : w.params) j[key] = param_json(value);
+    j["initial_populations"] = w.initial_populations;  // empty: every population
     worms.push_back(j);
   }
   p["worms"] = worms;

@@ -858,6 +858,14 @@ class Loader {
         case ParamType::choice:
           store(read_choice(*v, tn, spec.key, "a value", spec.choices));
           break;
+        case ParamType::list:
+          if (spec.key == "initial_populations") {
+            ok = read_population_names(*v, tn, s, w.initial_populations, spec.key) ||
+                 w.initial_populations.empty();
+            place.initial_infected_ok = place.initial_infected_ok && ok;
+            break;
+          }
+          [[fallthrough]];
         default:
           throw std::logic_error("worm parameter " + spec.key +
                                  " has a type the loader cannot read");
@@ -1164,9 +1172,10 @@ class Loader {
 
   /// Returns whether every name is a population of the scenario.
   bool read_population_names(const toml::node& n, const std::string& tn, const Scenario& s,
-                             std::vector<std::string>& out) {
+                             std::vector<std::string>& out,
+                             const std::string& key = "populations") {
     if (!n.is_array()) {
-      error(n.source(), tn, "populations",
+      error(n.source(), tn, key,
             fmt::format("expected an array of population names such as [\"{}\"], got {}",
                         s.populations.empty() ? std::string("iis-servers") : s.populations[0].name,
                         describe(n)));
@@ -1178,8 +1187,8 @@ class Loader {
     for (const PopulationConfig& p : s.populations) names.push_back(p.name);
     bool ok = true;
     for (const auto& item : *n.as_array()) {
-      const auto name = judge ? read_choice(item, tn, "populations", "a population name", names)
-                              : read_string(item, tn, "populations");
+      const auto name = judge ? read_choice(item, tn, key, "a population name", names)
+                              : read_string(item, tn, key);
       if (name)
         out.push_back(*name);
       else
@@ -1515,6 +1524,10 @@ class Loader {
       // count is exact where the whole OS mix qualifies and an upper bound otherwise.
       std::uint64_t vulnerable = 0;
       for (const PopulationConfig& p : s.populations) {
+        if (!worm.initial_populations.empty() &&
+            std::find(worm.initial_populations.begin(), worm.initial_populations.end(),
+                      p.name) == worm.initial_populations.end())
+          continue;  // the initially infected are drawn elsewhere
         double share = 0;
         for (const auto& [os, weight] : p.os) {
           // Fixes every host of this OS has: its service pack's, and those applied by all.

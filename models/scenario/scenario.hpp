@@ -70,6 +70,8 @@ using ParamValue = std::variant<std::int64_t, double, std::string, sim::SimTime>
 struct WormConfig {
   std::string model;
   std::uint64_t initial_infected = 1;
+  /// Populations the initially infected hosts are drawn from (empty: every population).
+  std::vector<std::string> initial_populations;
   std::map<std::string, ParamValue> params;
 
   std::int64_t integer(const std::string& key) const {

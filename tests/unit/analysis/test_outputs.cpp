@@ -158,7 +158,7 @@ TEST_CASE("analysis::write_actions_csv: one row per policy and replication, name
 TEST_CASE("analysis::write_events_csv: defence events name the defence in the worm column",
           "[analysis]") {
   models::Scenario s;
-  s.worms.push_back({"blaster", 1, {}});
+  s.worms.push_back({"blaster", 1, {}, {}});
   s.defences.resize(2);
   s.defences[0].name = "patch #1";
   s.defences[1].name = "quarantine, campus";

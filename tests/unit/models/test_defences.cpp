@@ -506,3 +506,36 @@ locale = { en = 1.0 }
       same = same && ca.value(t, m) == cb.value(t, m);
   CHECK(same);
 }
+
+TEST_CASE("worms: initial_populations draws the initially infected from those populations only",
+          "[models][defences]") {
+  const std::string pops = R"(
+[[population]]
+name = "enterprise"
+count = 500
+placement = { per = "/24", mean_per_block = 50 }
+os = { "xp-sp1" = 1.0 }
+services = ["dcom-rpc"]
+[[population]]
+name = "home"
+count = 5000
+placement = { per = "/16", mean_per_block = 500 }
+os = { "xp-sp1" = 1.0 }
+services = ["dcom-rpc"]
+)";
+  const Scenario s =
+      load_scenario_text(scenario_text("1m", pops,
+                                       "[worm]\nmodel = \"blaster\"\ninitial_infected = 20\n"
+                                       "initial_populations = [\"enterprise\"]\n"),
+                         "seeds.toml");
+  REQUIRE(s.worms[0].initial_populations == std::vector<std::string>{"enterprise"});
+  const Run r = run(s);
+  const HostTable& hosts = r.outbreak->world().hosts;
+  std::uint64_t seeds = 0;
+  for (std::size_t h = 0; h < hosts.size(); ++h)
+    if (r.outbreak->infected_by(0, h) == h) {
+      ++seeds;
+      CHECK(hosts.population[h] == 0);
+    }
+  CHECK(seeds == 20);
+}
