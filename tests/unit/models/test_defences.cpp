@@ -524,7 +524,7 @@ os = { "xp-sp1" = 1.0 }
 services = ["dcom-rpc"]
 )";
   const Scenario s =
-      load_scenario_text(scenario_text("1m", pops,
+      load_scenario_text(scenario_text("10m", pops,
                                        "[worm]\nmodel = \"blaster\"\ninitial_infected = 20\n"
                                        "initial_populations = [\"enterprise\"]\n"),
                          "seeds.toml");
