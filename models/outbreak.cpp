@@ -154,6 +154,9 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
 
   const sim::Prefix space = scenario.address_space.prefix;
   lookahead_ = sim::SimTime::max();
+  // Infected hosts may leave a worm's live set only if nothing can make them susceptible again.
+  const bool restores = defences_may_restore_susceptible(scenario, world_);
+  const bool cleans = defences_clean_hosts(scenario, world_);
   for (std::size_t wi = 0; wi < scenario.worms.size(); ++wi) {
     const WormConfig& c = scenario.worms[wi];
     auto w = std::make_unique<Worm>();
@@ -179,8 +182,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->memory_resident = true;
       // Infected hosts can leave the live set only if nothing in the scenario reboots hosts
       // (a reboot would clear the worm and make them susceptible again).
-      w->shrink_on_infection =
-          scenario.worms.size() == 1 && !defences_may_restore_susceptible(scenario, world_);
+      w->shrink_on_infection = scenario.worms.size() == 1 && !restores;
       w->flood_days = {static_cast<unsigned>(c.integer("spread_until_day")),
                        static_cast<unsigned>(c.integer("dormant_from_day")), 13};
       w->flood_rate = c.number("flood_rate");
@@ -195,7 +197,8 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->active_period_zh = c.duration("active_period_zh");
       w->rate_zh = c.number("probe_rate_per_thread") * static_cast<double>(c.integer("threads_zh"));
       w->iis_down_for = c.duration("iis_down_for");
-      w->shrink_on_infection = true;  // persistent: a probe never changes an infected host
+      // Persistent: a probe never changes an infected host (unless quarantine cleans it).
+      w->shrink_on_infection = !cleans;
     } else if (c.model == "sadmind-iis") {
       w->kind = Worm::Kind::sadmind_iis;
       w->strategy = std::make_unique<BlockSweepScan>(
@@ -205,7 +208,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->deface_limit = static_cast<std::uint32_t>(c.integer("deface_limit"));
       // Infected Solaris hosts leave the live set (persistent, nothing more to do to them); IIS
       // servers stay: every hit defaces them again and counts towards the attacker's limit.
-      w->shrink_on_infection = true;
+      w->shrink_on_infection = !cleans;
       w->rescans_after_reboot = true;  // started again from the system's start-up scripts
     } else if (c.model == "blaster") {
       w->kind = Worm::Kind::blaster;
@@ -226,8 +229,8 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->kind = Worm::Kind::welchia;
       w->strategy = std::make_unique<SequentialScan>(space, c.number("random_start"));
       w->clock.rate_per_s = c.number("ping_rate");  // every ping is a probe
-      w->shrink_on_infection = true;   // persistent, and the patch it installs closes the hole
-      w->rescans_after_reboot = true;  // installed as a service
+      w->shrink_on_infection = !cleans;  // persistent, and the patch it installs closes the hole
+      w->rescans_after_reboot = true;    // installed as a service
       w->patch_success = c.number("patch_success");
       w->patch_time = c.duration("patch_time");
       w->remove_in_year = c.integer("remove_in_year");

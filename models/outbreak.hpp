@@ -170,7 +170,11 @@ class Outbreak final : public sim::Model {
   double rate_of(const Worm& w, std::uint32_t host) const;
   PartitionBooks& books(sim::Context& ctx);
   // Defences (defence/defences.cpp).
+  /// Whether a defence may make a host infected by Code Red v2 susceptible again.
   static bool defences_may_restore_susceptible(const Scenario& scenario, const World& world);
+  /// Whether quarantine may clean hosts: an infected host, out of the live set for a persistent
+  /// worm, may then be susceptible again.
+  static bool defences_clean_hosts(const Scenario& scenario, const World& world);
   void init_defences();
   void start_defences(sim::Context& ctx);
   void on_defence_host(std::uint16_t policy, std::uint32_t host, sim::Context& ctx);

@@ -61,9 +61,13 @@ bool may_restore_susceptible(const DefenceConfig& d) {
 
 }  // namespace
 
-bool Outbreak::defences_may_restore_susceptible(const Scenario& scenario, const World& world) {
+namespace {
+
+/// Whether some policy of the kinds `pick` accepts may act on some host of the world.
+template <typename Pick>
+bool some_policy_acts(const Scenario& scenario, const World& world, Pick pick) {
   for (const DefenceConfig& d : scenario.defences) {
-    if (!may_restore_susceptible(d) || !(d.adoption.coverage > 0)) continue;
+    if (!pick(d) || !(d.adoption.coverage > 0)) continue;
     for (std::size_t h = 0; h < world.hosts.size(); ++h)
       if (selects(d, scenario, world.hosts, h) &&
           defence_applies(d.kind, d.fix, world.hosts.os[h], world.hosts.services[h],
@@ -71,6 +75,17 @@ bool Outbreak::defences_may_restore_susceptible(const Scenario& scenario, const 
         return true;
   }
   return false;
+}
+
+}  // namespace
+
+bool Outbreak::defences_may_restore_susceptible(const Scenario& scenario, const World& world) {
+  return some_policy_acts(scenario, world, may_restore_susceptible);
+}
+
+bool Outbreak::defences_clean_hosts(const Scenario& scenario, const World& world) {
+  return some_policy_acts(scenario, world,
+                          [](const DefenceConfig& d) { return d.kind == DefenceKind::quarantine; });
 }
 
 void Outbreak::init_defences() {
