@@ -1440,6 +1440,7 @@ class Loader {
 
   /// Checks between defences, and between a defence and the populations it acts on.
   void cross_check_defences(const Scenario& s) {
+    check_defence_counts(s);
     for (std::size_t i = 0; i < s.defences.size(); ++i)
       check_web_servers(s, s.defences[i], defence_places_[i]);
     for (std::size_t v = 0; v < s.variants.size(); ++v)
@@ -1469,6 +1470,31 @@ class Loader {
         const toml::node* first = base_first;
         check(s.variants[v].defences, variant_defence_places_[v], first);
       }
+    }
+  }
+
+  /// A run holds at most 32 patch policies and 255 defences and actions (the scenario's own and
+  /// one variant's): the outbreak keeps a host's waiting installs in 32 bits and logs a policy
+  /// in 8.
+  void check_defence_counts(const Scenario& s) {
+    auto check = [&](const std::vector<DefenceConfig>& ds, const std::vector<DefencePlace>& places,
+                     std::size_t& all, std::size_t& patches) {
+      for (std::size_t i = 0; i < ds.size(); ++i) {
+        const bool patch = ds[i].kind == DefenceKind::patch;
+        if (++all == 256 || (patch && ++patches == 33))
+          error(places[i].kind->source(), places[i].table_name, key_of(places[i]),
+                patch && patches == 33
+                    ? std::string("expected at most 32 patch policies in the scenario and any one "
+                                  "of its variants together, got a 33rd")
+                    : std::string("expected at most 255 defences and actions in the scenario and "
+                                  "any one of its variants together, got a 256th"));
+      }
+    };
+    std::size_t all = 0, patches = 0;
+    check(s.defences, defence_places_, all, patches);
+    for (std::size_t v = 0; v < s.variants.size(); ++v) {
+      std::size_t a = all, p = patches;
+      check(s.variants[v].defences, variant_defence_places_[v], a, p);
     }
   }
 
@@ -1525,8 +1551,8 @@ class Loader {
       std::uint64_t vulnerable = 0;
       for (const PopulationConfig& p : s.populations) {
         if (!worm.initial_populations.empty() &&
-            std::find(worm.initial_populations.begin(), worm.initial_populations.end(),
-                      p.name) == worm.initial_populations.end())
+            std::find(worm.initial_populations.begin(), worm.initial_populations.end(), p.name) ==
+                worm.initial_populations.end())
           continue;  // the initially infected are drawn elsewhere
         double share = 0;
         for (const auto& [os, weight] : p.os) {
