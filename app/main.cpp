@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   const Action compare = add_compare_command(app, command_line);
   const Action validate = add_validate_command(app);
   const Action models = add_models_command(app);
+  const Action topo = add_topo_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("compare")) return compare();
     if (app.got_subcommand("validate")) return validate();
     if (app.got_subcommand("models")) return models();
+    if (app.got_subcommand("topo")) return topo();
   } catch (const wormsim::models::InputError& e) {
     std::fputs(e.what(), stderr);
     return kExitBadInput;

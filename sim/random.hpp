@@ -18,6 +18,7 @@ enum class Purpose : std::uint8_t {
   exposure = 6,      ///< whether a host accepts unsolicited inbound connections
   defence = 7,       ///< a host's adoption of a defence policy, detection and cleaning delays
   defence_site = 8,  ///< a site's adoption of a site defence policy
+  topology = 9,      ///< a topology generator's choices (net/generators)
   test = 250,        ///< reserved for tests and benchmarks
 };
 

@@ -22,5 +22,6 @@ Action add_run_command(CLI::App& app, const std::string& command_line);
 Action add_compare_command(CLI::App& app, const std::string& command_line);
 Action add_validate_command(CLI::App& app);
 Action add_models_command(CLI::App& app);
+Action add_topo_command(CLI::App& app);
 
 }  // namespace wormsim::app
