@@ -207,7 +207,8 @@ Action add_topo_command(CLI::App& app) {
                   "Node count: as-powerlaw's nodes; transit-stub: at least this many (sites per "
                   "access router); campus: exactly this many (segments)");
   cmd->add_option("--param", o->params,
-                  "Generator parameter KEY=VALUE, repeatable (net/README.md lists them)");
+                  "Generator parameter KEY=VALUE, repeatable (net/README.md lists them)")
+      ->allow_extra_args(false);
   cmd->add_option("--traffic", o->traffic,
                   "CSV of measured background traffic: source,target,load (e.g. 12Mbps)");
   cmd->add_flag("--no-internet", o->no_internet,
