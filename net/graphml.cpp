@@ -252,10 +252,7 @@ class GraphmlReader {
                                        defaults, info.edge_records - info.self_loops_dropped,
                                        format_bandwidth(options_.default_capacity_bps)));
     if (!problems_.empty()) return;
-    if (options_.internet) {
-      const auto attached = attach_internet(topology_, *options_.internet);
-      (void)attached;
-    }
+    if (options_.internet) attach_internet(topology_, *options_.internet);
   }
 
   /// Reads one node; returns whether it is a Zoo node marked external.
