@@ -184,7 +184,8 @@ TEST_CASE(
     "[e2e]") {
   // The same scenario with, one at a time, a defence of every kind that no host or site adopts
   // (coverage 0): nothing may change, not even a random draw.
-  const std::string base = read_file("tests/e2e/data/small-codered.toml");
+  const std::string base =
+      read_file(std::string(WORMSIM_SOURCE_DIR) + "/tests/e2e/data/small-codered.toml");
   REQUIRE(!base.empty());
   auto run = [&](const std::string& text, const std::string& tag) {
     const auto dir = scratch_dir(tag);
