@@ -45,33 +45,24 @@ void LinkLoads::resize_state() {
   const std::size_t n = r.node_count(), links = r.directed_link_count();
   z_.assign(n, FluidRate{});
   z_step_ = z_;
-  z_is_dirty_.assign(n, 0);
-  z_dirty_.clear();
+  z_dirty_.reset(n);
   y_.assign(r.roots().size(), FluidRate{});
   y_changed_ = false;
   component_rate_.assign(r.component_count(), FluidRate{});
   component_step_ = component_rate_;
-  component_is_dirty_.assign(r.component_count(), 0);
-  component_dirty_.clear();
+  component_dirty_.reset(r.component_count());
   core_bps_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(links));
   core_pps_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(links));
-  local_bits_.assign(links, 0);
-  local_packets_.assign(links, 0);
-  local_is_dirty_.assign(links, 0);
-  local_dirty_.clear();
-  local_step_.assign(links, LinkLoad{});
-}
-
-void LinkLoads::mark_spread(Vertex u) {
-  if (z_is_dirty_[u]) return;
-  z_is_dirty_[u] = 1;
-  z_dirty_.push_back(static_cast<std::uint32_t>(u));
-}
-
-void LinkLoads::mark_component(std::uint32_t c) {
-  if (component_is_dirty_[c]) return;
-  component_is_dirty_[c] = 1;
-  component_dirty_.push_back(c);
+  entry_rate_.assign(matrix_.local_entry_count(), FluidRate{});
+  entry_step_ = entry_rate_;
+  entry_dirty_.reset(entry_rate_.size());
+  group_rate_.assign(matrix_.local_group_count(), FluidRate{});
+  group_step_ = group_rate_;
+  group_dirty_.reset(group_rate_.size());
+  spanning_bits_.assign(links, 0);
+  spanning_packets_.assign(links, 0);
+  spanning_dirty_.reset(links);
+  spanning_step_.assign(links, LinkLoad{});
 }
 
 void LinkLoads::set_rate(std::uint32_t site, TrafficClass c, FluidRate rate) {
@@ -90,27 +81,35 @@ void LinkLoads::add_rate(std::uint32_t site, TrafficClass c, FluidRate delta) {
   if (r.is_down(u)) return;
   while (r.is_pendant(u)) {
     z_[u] += delta;
-    mark_spread(u);
+    z_dirty_.mark(static_cast<std::uint32_t>(u));
     u = r.parent(u);
   }
   y_[r.root_index(u)] += delta;
   y_changed_ = true;
   component_rate_[r.component(u)] += delta;
-  mark_component(r.component(u));
+  component_dirty_.mark(r.component(u));
 }
 
 void LinkLoads::add_local(std::uint32_t site, FluidRate delta) {
-  const auto& m = matrix_.local();
+  if (routing().is_down(matrix_.site_node(site))) return;
+  const std::uint32_t g = matrix_.local_group(site);
+  if (matrix_.is_tree_group(g)) {
+    for (const std::uint32_t e : matrix_.site_entries(site)) {
+      entry_rate_[e] += delta;
+      entry_dirty_.mark(e);
+    }
+    group_rate_[g] += delta;
+    group_dirty_.mark(g);
+    return;
+  }
+  const auto& m = matrix_.local_spanning();
   for (Eigen::SparseMatrix<double>::InnerIterator it(m, site); it; ++it) {
     // Exact: the weight is a multiple of 2^-32 no larger than 1.
     const auto q = static_cast<std::int64_t>(it.value() * RoutingMatrix::kLocalWeightScale);
     const auto dl = static_cast<DirectedLink>(it.index());
-    local_bits_[dl] += Int128{delta.bps_q16} * q;
-    local_packets_[dl] += Int128{delta.pps_q16} * q;
-    if (!local_is_dirty_[dl]) {
-      local_is_dirty_[dl] = 1;
-      local_dirty_.push_back(dl);
-    }
+    spanning_bits_[dl] += Int128{delta.bps_q16} * q;
+    spanning_packets_[dl] += Int128{delta.pps_q16} * q;
+    spanning_dirty_.mark(dl);
   }
 }
 
@@ -119,26 +118,32 @@ LinkLoad LinkLoads::local_load(Int128 bits, Int128 packets) {
                   static_cast<double>(packets) * kLocalUnit};
 }
 
+namespace {
+/// Copies the dirty values to the step's copy and clears the list.
+template <class List, class T>
+void publish(List& dirty, const std::vector<T>& now, std::vector<T>& at_step) {
+  for (const std::uint32_t i : dirty.list) {
+    at_step[i] = now[i];
+    dirty.is_dirty[i] = 0;
+  }
+  dirty.list.clear();
+}
+}  // namespace
+
 void LinkLoads::step() {
-  for (const std::uint32_t u : z_dirty_) {
-    z_step_[u] = z_[u];
-    z_is_dirty_[u] = 0;
-  }
-  z_dirty_.clear();
-  for (const std::uint32_t c : component_dirty_) {
-    component_step_[c] = component_rate_[c];
-    component_is_dirty_[c] = 0;
-  }
-  component_dirty_.clear();
+  publish(z_dirty_, z_, z_step_);
+  publish(component_dirty_, component_rate_, component_step_);
+  publish(entry_dirty_, entry_rate_, entry_step_);
+  publish(group_dirty_, group_rate_, group_step_);
   if (y_changed_) {
     core_product(matrix_.core_spread(), y_, core_bps_, core_pps_);
     y_changed_ = false;
   }
-  for (const DirectedLink dl : local_dirty_) {
-    local_step_[dl] = local_load(local_bits_[dl], local_packets_[dl]);
-    local_is_dirty_[dl] = 0;
+  for (const DirectedLink dl : spanning_dirty_.list) {
+    spanning_step_[dl] = local_load(spanning_bits_[dl], spanning_packets_[dl]);
+    spanning_dirty_.is_dirty[dl] = 0;
   }
-  local_dirty_.clear();
+  spanning_dirty_.list.clear();
 }
 
 void LinkLoads::recompute() {
@@ -146,24 +151,25 @@ void LinkLoads::recompute() {
   const FluidRate zero{};
   for (std::uint32_t s = 0; s < site_count(); ++s) {
     const FluidRate spread = rate_[0][s], local = rate_[1][s];
-    // add_rate's paths without touching the site's own rate.
+    // add_rate's paths, from a zero rate.
     rate_[0][s] = zero;
     rate_[1][s] = zero;
     add_rate(s, TrafficClass::spread, spread);
     add_rate(s, TrafficClass::local, local);
   }
-  // Everything is as good as dirty: bring every part of the step state up to date.
+  // Bring every part of the step state up to date, dirty or not.
   z_step_ = z_;
   component_step_ = component_rate_;
+  entry_step_ = entry_rate_;
+  group_step_ = group_rate_;
   core_product(matrix_.core_spread(), y_, core_bps_, core_pps_);
   for (DirectedLink dl = 0; dl < directed_link_count(); ++dl)
-    local_step_[dl] = local_load(local_bits_[dl], local_packets_[dl]);
-  std::fill(z_is_dirty_.begin(), z_is_dirty_.end(), 0);
-  std::fill(component_is_dirty_.begin(), component_is_dirty_.end(), 0);
-  std::fill(local_is_dirty_.begin(), local_is_dirty_.end(), 0);
-  z_dirty_.clear();
-  component_dirty_.clear();
-  local_dirty_.clear();
+    spanning_step_[dl] = local_load(spanning_bits_[dl], spanning_packets_[dl]);
+  z_dirty_.reset(z_.size());
+  component_dirty_.reset(component_rate_.size());
+  entry_dirty_.reset(entry_rate_.size());
+  group_dirty_.reset(group_rate_.size());
+  spanning_dirty_.reset(directed_link_count());
   y_changed_ = false;
 }
 
@@ -175,18 +181,22 @@ void LinkLoads::set_down(const std::vector<Vertex>& down) {
 std::vector<LinkLoad> LinkLoads::full_loads() const {
   const Routing& r = routing();
   std::vector<FluidRate> z(r.node_count()), y(r.roots().size()), component(r.component_count());
+  std::vector<FluidRate> entry(matrix_.local_entry_count()), group(matrix_.local_group_count());
   std::vector<Int128> bits(directed_link_count(), 0), packets(directed_link_count(), 0);
-  const auto& local = matrix_.local();
+  const auto& spanning = matrix_.local_spanning();
   for (std::uint32_t s = 0; s < site_count(); ++s) {
-    const FluidRate spread = rate_[0][s];
     Vertex u = matrix_.site_node(s);
-    if (!r.is_down(u)) {
-      for (; r.is_pendant(u); u = r.parent(u)) z[u] += spread;
-      y[r.root_index(u)] += spread;
-      component[r.component(u)] += spread;
-    }
+    if (r.is_down(u)) continue;
+    const FluidRate spread = rate_[0][s];
+    for (; r.is_pendant(u); u = r.parent(u)) z[u] += spread;
+    y[r.root_index(u)] += spread;
+    component[r.component(u)] += spread;
     const FluidRate l = rate_[1][s];
-    for (Eigen::SparseMatrix<double>::InnerIterator it(local, s); it; ++it) {
+    if (matrix_.is_tree_group(matrix_.local_group(s))) {
+      for (const std::uint32_t e : matrix_.site_entries(s)) entry[e] += l;
+      group[matrix_.local_group(s)] += l;
+    }
+    for (Eigen::SparseMatrix<double>::InnerIterator it(spanning, s); it; ++it) {
       const auto q = static_cast<std::int64_t>(it.value() * RoutingMatrix::kLocalWeightScale);
       bits[static_cast<std::size_t>(it.index())] += Int128{l.bps_q16} * q;
       packets[static_cast<std::size_t>(it.index())] += Int128{l.pps_q16} * q;
@@ -194,45 +204,62 @@ std::vector<LinkLoad> LinkLoads::full_loads() const {
   }
   Eigen::VectorXd core_bps, core_pps;
   core_product(matrix_.core_spread(), y, core_bps, core_pps);
+  const Totals totals{z.data(),        component.data(), core_bps.data(),
+                      core_pps.data(), entry.data(),     group.data()};
   std::vector<LinkLoad> out(directed_link_count());
   for (DirectedLink dl = 0; dl < out.size(); ++dl)
-    out[dl] = load_from(dl, z.data(), component.data(), core_bps.data(), core_pps.data(),
-                        local_load(bits[dl], packets[dl]));
+    out[dl] = load_from(dl, totals, local_load(bits[dl], packets[dl]));
   return out;
 }
 
-LinkLoad LinkLoads::load_from(DirectedLink dl, const FluidRate* z, const FluidRate* component,
-                              const double* core_bps, const double* core_pps,
-                              const LinkLoad& local) const {
+LinkLoad LinkLoads::load_from(DirectedLink dl, const Totals& totals,
+                              const LinkLoad& spanning) const {
   const Routing& r = routing();
   if (r.is_down(r.from(dl)) || r.is_down(r.to(dl))) return LinkLoad{};
   LinkLoad out;
   const std::uint32_t u = r.pendant_end(Routing::link_of(dl));
-  if (u != kNone) {
-    // A pendant link: sources below to destinations elsewhere going up, the rest coming down.
+  if (u == kNone) {
+    out.bps = totals.core_bps[dl];
+    out.pps = totals.core_pps[dl];
+  } else {
+    // A pendant link: the sources below it to destinations elsewhere going up, the sources
+    // elsewhere to destinations below it coming down; spread traffic over the component, local
+    // traffic over each tree group with members on both sides.
+    const bool up = r.from(dl) == u;
     const std::uint32_t c = r.component(u);
     const double inside = matrix_.subtree_share(u);
-    if (r.from(dl) == u) {
+    if (up) {
       const double outside = std::max(0.0, matrix_.component_share(c) - inside);
-      out.bps = z[u].bps() * outside;
-      out.pps = z[u].pps() * outside;
+      out.bps = totals.z[u].bps() * outside;
+      out.pps = totals.z[u].pps() * outside;
     } else {
-      const FluidRate others = component[c] - z[u];
+      const FluidRate others = totals.component[c] - totals.z[u];
       out.bps = others.bps() * inside;
       out.pps = others.pps() * inside;
     }
-  } else {
-    out.bps = core_bps[dl];
-    out.pps = core_pps[dl];
+    for (const std::uint32_t e : matrix_.node_entries(u)) {
+      const std::uint32_t g = matrix_.entry_group(e);
+      const double below = matrix_.entry_share(e);  // exact: multiples of 2^-32
+      if (up) {
+        const double elsewhere = matrix_.group_reachable_weight(g) - below;
+        out.bps += totals.entry[e].bps() * elsewhere;
+        out.pps += totals.entry[e].pps() * elsewhere;
+      } else {
+        const FluidRate others = totals.group[g] - totals.entry[e];
+        out.bps += others.bps() * below;
+        out.pps += others.pps() * below;
+      }
+    }
   }
-  out.bps += local.bps;
-  out.pps += local.pps;
+  out.bps += spanning.bps;
+  out.pps += spanning.pps;
   return out;
 }
 
 LinkLoad LinkLoads::load(DirectedLink dl) const {
-  return load_from(dl, z_step_.data(), component_step_.data(), core_bps_.data(), core_pps_.data(),
-                   local_step_[dl]);
+  const Totals totals{z_step_.data(),   component_step_.data(), core_bps_.data(),
+                      core_pps_.data(), entry_step_.data(),     group_step_.data()};
+  return load_from(dl, totals, spanning_step_[dl]);
 }
 
 double LinkLoads::offered_bps(DirectedLink dl) const {

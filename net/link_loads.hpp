@@ -66,8 +66,10 @@ struct LinkLoad {
 /// Changes: set_rate / add_rate change one site's rate of one class at the cost of that site's
 /// share of the matrix: for spread traffic, the subtree totals on the way from its node to its
 /// root (its depth: 1–3 in a transit-stub graph), one root total and one component total; for
-/// local traffic, its column of local(). step() then brings the loads up to date at the cost of
-/// what changed, plus one sparse product over the 2-core if any root total changed. Every
+/// local traffic, its group's entries on the way up to the group's common ancestor and one group
+/// total, or, for a group spanning several trees, its column of local_spanning(). step() then
+/// brings the loads up to date at the cost of what changed, plus one sparse product over the
+/// 2-core if any root total changed. Every
 /// query (load, utilisation, drops, delivery) reads the state of the last step(), never a change
 /// made since, so what a delivery sees does not depend on the order of events between steps.
 ///
@@ -150,36 +152,57 @@ class LinkLoads {
 
  private:
   using Int128 = detail::Int128;
+  /// The totals a load is computed from: the step's, or full_loads()'s own.
+  struct Totals {
+    const FluidRate* z;          // spread, per pendant node
+    const FluidRate* component;  // spread, per component
+    const double* core_bps;      // spread on 2-core links, per directed link
+    const double* core_pps;
+    const FluidRate* entry;  // local, per entry of a tree group
+    const FluidRate* group;  // local, per group (live members)
+  };
 
   void resize_state();
-  void mark_spread(Vertex u);
-  void mark_component(std::uint32_t c);
   void add_local(std::uint32_t site, FluidRate delta);
-  LinkLoad load_from(DirectedLink dl, const FluidRate* z, const FluidRate* component,
-                     const double* core_bps, const double* core_pps, const LinkLoad& local) const;
+  LinkLoad load_from(DirectedLink dl, const Totals& totals, const LinkLoad& spanning) const;
   static LinkLoad local_load(Int128 bits, Int128 packets);
+
+  /// Values changed since the last step, and their copies as of the last step.
+  struct DirtyList {
+    std::vector<std::uint32_t> list;
+    std::vector<std::uint8_t> is_dirty;
+    void reset(std::size_t n) {
+      list.clear();
+      is_dirty.assign(n, 0);
+    }
+    void mark(std::uint32_t i) {
+      if (is_dirty[i]) return;
+      is_dirty[i] = 1;
+      list.push_back(i);
+    }
+  };
 
   const Topology* topology_;
   RoutingMatrix matrix_;
   std::vector<FluidRate> rate_[2];
   double background_factor_ = 1.0;
 
-  // Spread traffic, changed now: subtree totals (pendant nodes), root totals, component totals,
-  // and the total of sites on nodes that are down.
+  // Spread traffic, changed now: subtree totals (pendant nodes), root totals, component totals.
   std::vector<FluidRate> z_, y_, component_rate_;
   bool y_changed_ = false;
-  std::vector<std::uint32_t> z_dirty_, component_dirty_;
-  std::vector<std::uint8_t> z_is_dirty_, component_is_dirty_;
+  DirtyList z_dirty_, component_dirty_;
   // Spread traffic at the last step.
   std::vector<FluidRate> z_step_, component_step_;
   Eigen::VectorXd core_bps_, core_pps_;
 
-  // Local traffic: exact per-link sums of rate (2^-16) × weight (2^-32), changed now; per-link
-  // loads at the last step.
-  std::vector<Int128> local_bits_, local_packets_;
-  std::vector<DirectedLink> local_dirty_;
-  std::vector<std::uint8_t> local_is_dirty_;
-  std::vector<LinkLoad> local_step_;
+  // Local traffic of tree groups: entry and group totals, changed now and at the last step.
+  std::vector<FluidRate> entry_rate_, group_rate_, entry_step_, group_step_;
+  DirtyList entry_dirty_, group_dirty_;
+  // Local traffic of spanning groups: exact per-link sums of rate (2^-16) × weight (2^-32),
+  // changed now; per-link loads at the last step.
+  std::vector<Int128> spanning_bits_, spanning_packets_;
+  DirtyList spanning_dirty_;
+  std::vector<LinkLoad> spanning_step_;
 };
 
 }  // namespace wormsim::net

@@ -121,7 +121,7 @@ TEST_CASE("net::RoutingMatrix: loads equal a brute-force sum over every flow's r
       local_vec[static_cast<Eigen::Index>(s)] = local[s].bps();
     }
     const Eigen::VectorXd explicit_loads =
-        loads.matrix().explicit_spread() * spread_vec + loads.matrix().local() * local_vec;
+        loads.matrix().explicit_spread() * spread_vec + loads.matrix().explicit_local() * local_vec;
 
     const double tolerance = 1e-9 * total_bps(spread, local);
     double worst = 0, busiest = 0;
@@ -345,4 +345,51 @@ TEST_CASE(
   for (DirectedLink dl = 0; dl < before.size(); ++dl)
     differ += same_bits(before[dl], loads.load(dl)) ? 0 : 1;
   CHECK(differ == 0);
+}
+
+TEST_CASE(
+    "net::RoutingMatrix: groups behind one router become subtree entries, groups across "
+    "the core explicit columns",
+    "[net]") {
+  // Invariant: a local group whose live members lie in one tree costs one entry per member node
+  // (and per ancestor below their common ancestor), no column; a group across the 2-core, or cut
+  // apart by a crash, keeps explicit columns. Both give the brute-force loads (checked above).
+  const auto fixtures = site_fixtures();
+  for (const auto& f : fixtures) {
+    CAPTURE(f.name);
+    const RoutingMatrix m(f.topology, f.sites);
+    std::size_t tree = 0;
+    for (std::uint32_t g = 0; g < m.local_group_count(); ++g) tree += m.is_tree_group(g) ? 1 : 0;
+    if (f.name == "ring") {
+      CHECK(tree == 0);  // three sites on three ring routers each
+      CHECK(m.local_spanning().nonZeros() > 0);
+      CHECK(m.local_entry_count() == 0);
+    } else {
+      CHECK(tree == m.local_group_count());
+      CHECK(m.local_spanning().nonZeros() == 0);
+    }
+    if (f.name == "transit-stub") {
+      // Groups by access router: one entry on each customer site that holds a site.
+      std::vector<Vertex> nodes(f.sites.node.begin(), f.sites.node.end());
+      std::sort(nodes.begin(), nodes.end());
+      nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+      CHECK(m.local_entry_count() == nodes.size());
+      for (std::uint32_t s = 0; s < f.sites.site_count(); ++s) CHECK(m.site_entries(s).size() == 1);
+      // With site 0's access router down, its group's members are cut apart: explicit columns.
+      const RoutingMatrix cut(f.topology, f.sites, {gateway(f.topology, f.sites.node[0])});
+      CHECK(!cut.is_tree_group(cut.local_group(0)));
+      CHECK(cut.local_unreachable_share(0) > 0);
+    }
+    if (f.name == "line") {
+      // Peeling internet - r1 - r2 - r3 - r4 from both ends leaves r2 as the root. Group 0 has
+      // sites on r1, r2 and r4, whose common ancestor is r2: entries on r1 (site 0), r4 and r3
+      // (site 4). Group 1 has sites on r3 and r4: one entry on r4 (site 3), below r3.
+      CHECK(m.routing().roots() == std::vector<Vertex>{2});
+      CHECK(m.site_entries(0).size() == 1);
+      CHECK(m.site_entries(1).size() == 0);
+      CHECK(m.site_entries(2).size() == 0);
+      CHECK(m.site_entries(3).size() == 1);
+      CHECK(m.site_entries(4).size() == 2);
+    }
+  }
 }
