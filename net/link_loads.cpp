@@ -12,18 +12,23 @@ namespace {
 // Rate (2^-16 per second) times local weight (2^-32): 2^-48 per second.
 constexpr double kLocalUnit = 1.0 / (FluidRate::kScale * RoutingMatrix::kLocalWeightScale);
 
-/// The 2-core loads from the root totals: one sparse product per unit (bit/s, packet/s). Both
-/// the step and full_loads() go through here, so they compute the same bits.
+/// The 2-core loads from the root totals, core_spread() times y for bit/s and packet/s, written
+/// into per-directed-link arrays at the matrix's rows only (the 2-core links: a step costs the
+/// matrix's entries, not the network's size). Each row sums its terms in column order from
+/// zero, whatever the arrays held. Both the step and full_loads() go through here, so they
+/// compute the same bits.
 void core_product(const Eigen::SparseMatrix<double>& core, const std::vector<FluidRate>& y,
-                  Eigen::VectorXd& bps, Eigen::VectorXd& pps) {
-  Eigen::VectorXd yb(static_cast<Eigen::Index>(y.size()));
-  Eigen::VectorXd yp(static_cast<Eigen::Index>(y.size()));
-  for (std::size_t c = 0; c < y.size(); ++c) {
-    yb[static_cast<Eigen::Index>(c)] = y[c].bps();
-    yp[static_cast<Eigen::Index>(c)] = y[c].pps();
+                  const std::vector<DirectedLink>& rows, double* bps, double* pps) {
+  for (const DirectedLink row : rows) bps[row] = pps[row] = 0.0;
+  for (Eigen::Index c = 0; c < core.outerSize(); ++c) {
+    const FluidRate rate = y[static_cast<std::size_t>(c)];
+    if (rate == FluidRate{}) continue;
+    const double rate_bps = rate.bps(), rate_pps = rate.pps();
+    for (Eigen::SparseMatrix<double>::InnerIterator it(core, c); it; ++it) {
+      bps[it.index()] += it.value() * rate_bps;
+      pps[it.index()] += it.value() * rate_pps;
+    }
   }
-  bps = core * yb;
-  pps = core * yp;
 }
 
 }  // namespace
@@ -51,8 +56,15 @@ void LinkLoads::resize_state() {
   component_rate_.assign(r.component_count(), FluidRate{});
   component_step_ = component_rate_;
   component_dirty_.reset(r.component_count());
-  core_bps_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(links));
-  core_pps_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(links));
+  core_bps_.assign(links, 0.0);
+  core_pps_.assign(links, 0.0);
+  core_rows_.clear();
+  const auto& core = matrix_.core_spread();
+  for (Eigen::Index c = 0; c < core.outerSize(); ++c)
+    for (Eigen::SparseMatrix<double>::InnerIterator it(core, c); it; ++it)
+      core_rows_.push_back(static_cast<DirectedLink>(it.index()));
+  std::sort(core_rows_.begin(), core_rows_.end());
+  core_rows_.erase(std::unique(core_rows_.begin(), core_rows_.end()), core_rows_.end());
   entry_rate_.assign(matrix_.local_entry_count(), FluidRate{});
   entry_step_ = entry_rate_;
   entry_dirty_.reset(entry_rate_.size());
@@ -136,7 +148,7 @@ void LinkLoads::step() {
   publish(entry_dirty_, entry_rate_, entry_step_);
   publish(group_dirty_, group_rate_, group_step_);
   if (y_changed_) {
-    core_product(matrix_.core_spread(), y_, core_bps_, core_pps_);
+    core_product(matrix_.core_spread(), y_, core_rows_, core_bps_.data(), core_pps_.data());
     y_changed_ = false;
   }
   for (const DirectedLink dl : spanning_dirty_.list) {
@@ -162,7 +174,7 @@ void LinkLoads::recompute() {
   component_step_ = component_rate_;
   entry_step_ = entry_rate_;
   group_step_ = group_rate_;
-  core_product(matrix_.core_spread(), y_, core_bps_, core_pps_);
+  core_product(matrix_.core_spread(), y_, core_rows_, core_bps_.data(), core_pps_.data());
   for (DirectedLink dl = 0; dl < directed_link_count(); ++dl)
     spanning_step_[dl] = local_load(spanning_bits_[dl], spanning_packets_[dl]);
   z_dirty_.reset(z_.size());
@@ -202,8 +214,8 @@ std::vector<LinkLoad> LinkLoads::full_loads() const {
       packets[static_cast<std::size_t>(it.index())] += Int128{l.pps_q16} * q;
     }
   }
-  Eigen::VectorXd core_bps, core_pps;
-  core_product(matrix_.core_spread(), y, core_bps, core_pps);
+  std::vector<double> core_bps(directed_link_count(), 0.0), core_pps(directed_link_count(), 0.0);
+  core_product(matrix_.core_spread(), y, core_rows_, core_bps.data(), core_pps.data());
   const Totals totals{z.data(),        component.data(), core_bps.data(),
                       core_pps.data(), entry.data(),     group.data()};
   std::vector<LinkLoad> out(directed_link_count());

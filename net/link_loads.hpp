@@ -4,7 +4,6 @@
 // (barriers) loads, drop probabilities and path delivery are brought up to date.
 #pragma once
 
-#include <Eigen/Core>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -193,7 +192,8 @@ class LinkLoads {
   DirtyList z_dirty_, component_dirty_;
   // Spread traffic at the last step.
   std::vector<FluidRate> z_step_, component_step_;
-  Eigen::VectorXd core_bps_, core_pps_;
+  std::vector<double> core_bps_, core_pps_;  // per directed link; only 2-core rows non-zero
+  std::vector<DirectedLink> core_rows_;      // the directed links of the 2-core
 
   // Local traffic of tree groups: entry and group totals, changed now and at the last step.
   std::vector<FluidRate> entry_rate_, group_rate_, entry_step_, group_step_;
