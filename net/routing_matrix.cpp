@@ -93,9 +93,13 @@ RoutingMatrix::RoutingMatrix(const Topology& topology, SiteAttachment sites,
   const auto& roots = r.roots();
   const std::size_t k = roots.size();
   {
+    // Only roots with a site in their tree send anything: the others keep empty columns.
+    std::vector<std::uint8_t> sends(k, 0);
+    for (const Vertex v : sites_.node)
+      if (!r.is_down(v)) sends[r.root_index(v)] = 1;
     ColumnBuilder b(r.directed_link_count(), k, 0);
     for (std::uint32_t c = 0; c < k; ++c) {
-      for (std::uint32_t x = 0; x < k; ++x) {
+      for (std::uint32_t x = 0; x < k && sends[c]; ++x) {
         const double w = subtree_share_[roots[x]];
         if (x == c || w == 0.0 || !r.is_reachable(roots[c], roots[x])) continue;
         for (std::uint32_t z = x; z != c;) {

@@ -81,6 +81,25 @@ BENCHMARK(BM_BuildRoutingMatrix)
     ->Arg(100'000)
     ->Unit(benchmark::kMillisecond);
 
+/// The worst case for the 2-core: a Barabási–Albert AS graph (m = 2) has no node of degree one,
+/// so its 2-core is the whole graph and routes need a Dijkstra per node and a last hop per pair.
+void BM_BuildRoutingMatrixPowerLaw(benchmark::State& state) {
+  const auto t = net::generate("as-powerlaw", 1, {}, static_cast<std::uint64_t>(state.range(0)));
+  const auto sites = sites_on(t);
+  std::optional<net::LinkLoads> loads;
+  for (auto _ : state) {
+    loads.emplace(t, sites);
+    benchmark::DoNotOptimize(loads->matrix().core_spread().nonZeros());
+  }
+  set_counters(state, *loads);
+  state.counters["core_nnz"] = static_cast<double>(loads->matrix().core_spread().nonZeros());
+}
+BENCHMARK(BM_BuildRoutingMatrixPowerLaw)
+    ->Arg(300)
+    ->Arg(1000)
+    ->Arg(3000)
+    ->Unit(benchmark::kMillisecond);
+
 /// One site's rate up by one host, then down again (two changes per iteration, so the rates
 /// stay bounded): state.range(1) = 0 spread, 1 local.
 void BM_SiteRateChange(benchmark::State& state) {
