@@ -68,9 +68,9 @@ struct LinkLoad {
 /// local traffic, its group's entries on the way up to the group's common ancestor and one group
 /// total, or, for a group spanning several trees, its column of local_spanning(). step() then
 /// brings the loads up to date at the cost of what changed, plus one sparse product over the
-/// 2-core if any root total changed. Every
-/// query (load, utilisation, drops, delivery) reads the state of the last step(), never a change
-/// made since, so what a delivery sees does not depend on the order of events between steps.
+/// 2-core if any root total changed. Every link query (load, utilisation, drops, delivery) reads
+/// the state of the last step(), never a change made since, so what a delivery sees does not
+/// depend on the order of events between steps.
 ///
 /// The fluid model. Each directed link is offered its worm load plus its background load
 /// (Link::background_bps of that direction, times background_factor()); a link offered more than
@@ -81,8 +81,10 @@ struct LinkLoad {
 /// congested link). Per flow, bytes are conserved: received + dropped = sent (net/flow_account).
 /// Background is bit/s only: packet loads are worm traffic alone.
 ///
-/// Threads: changes and step() from one thread at a time; queries are const and may run on any
-/// number of threads at once, also while a change is being made, as they read only step state.
+/// Threads: changes, step(), recompute() and set_down() from one thread at a time; link queries
+/// are const and may run on any number of threads at once, also while a change is being made, as
+/// they read only step state (rate() and unreachable_bps() read the current rates: not during a
+/// change).
 class LinkLoads {
  public:
   /// Loads over `topology` (which must outlive this) for `sites`, all rates zero.
