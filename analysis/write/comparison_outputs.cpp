@@ -17,18 +17,6 @@ double tidy(double v) {
   return v + 0.0;
 }
 
-/// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
 /// Shortest text that reads back to the same double; empty without a value.
 std::string csv_number(const std::optional<double>& v) {
   return v ? fmt::format("{}", tidy(*v)) : std::string();

@@ -52,9 +52,7 @@ void write_curves_csv(const std::filesystem::path& file,
   write_text_file(file, text);
 }
 
-namespace {
-
-/// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
+// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
@@ -65,8 +63,6 @@ std::string csv_field(const std::string& text) {
   out.push_back('"');
   return out;
 }
-
-}  // namespace
 
 void write_actions_csv(const std::filesystem::path& file,
                        const std::vector<ReplicationResult>& runs) {

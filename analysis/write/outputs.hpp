@@ -62,6 +62,9 @@ struct RunInfo {
 /// run.json: what depends on the machine and the clock.
 void write_run_json(const std::filesystem::path& file, const RunInfo& info);
 
+/// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text);
+
 /// Throws std::runtime_error naming the path and the OS message if the file cannot be written.
 void write_text_file(const std::filesystem::path& file, const std::string& text);
 
