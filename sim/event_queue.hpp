@@ -36,6 +36,7 @@ class EventQueue {
       levels_[level]->masks.fill(0);
     }
     used_words_ = 0;
+    low_.clear();
     front_.clear();
     first_ = 0;
     base_ = 0;
@@ -52,11 +53,17 @@ class EventQueue {
     ++size_;
     if (t < front_end_) {
       const auto at = std::lower_bound(front_.begin() + first_, front_.end(), e, after);
-      // Below base_ (a top() refilled the front from a later bucket since the last pop), the
-      // event cannot go to a bucket, and neither can the front's events above it: insert.
-      if (front_.end() - at <= kMaxShift || t < base_) {
+      if (front_.end() - at <= kMaxShift) {
         front_.insert(at, e);
         if (front_end_ == kAll && front_.size() > kSmall) spill();
+        return;
+      }
+      if (t < base_) {
+        // A top() refilled the front from a later bucket since the last pop, and this event
+        // falls deep inside it: it can go neither to a bucket (keyed on the later base_) nor
+        // cheaply into the front, so it waits in a heap of its own.
+        low_.push_back(e);
+        std::push_heap(low_.begin(), low_.end(), after);
         return;
       }
       shorten_front(t);
@@ -66,12 +73,21 @@ class EventQueue {
 
   /// The earliest event; the queue must not be empty. Not const: it may redistribute a bucket.
   const Event& top() {
+    if (low_first()) return low_.front();
     settle();
     return front_.back();
   }
 
   /// Removes and returns the earliest event; the queue must not be empty.
   Event pop() {
+    if (low_first()) {
+      std::pop_heap(low_.begin(), low_.end(), after);
+      const Event result = low_.back();
+      low_.pop_back();
+      --size_;
+      popped_ = static_cast<std::uint64_t>(result.time.us);
+      return result;
+    }
     settle();
     const Event result = front_.back();
     front_.pop_back();
@@ -117,6 +133,12 @@ class EventQueue {
 
   /// The descending (time, order) order of the front, whose back is the least event.
   static bool after(const Event& x, const Event& y) { return event_before(y, x); }
+
+  /// Whether the earliest event is in low_: every event there is below base_, hence before
+  /// every bucket's, but the front may hold earlier ones still.
+  bool low_first() const {
+    return !low_.empty() && (front_.size() == first_ || event_before(low_.front(), front_.back()));
+  }
 
   /// Files an event at or after the base in the level of the highest digit in which its time
   /// differs from the base (level 0 if none), under its own digit there.
@@ -247,6 +269,10 @@ class EventQueue {
   std::uint32_t used_words_ = 0;  // bit l * kWords + w set when word w of level l's mask is not 0
   // The least events, by descending (time, order): every pending event before front_end_, and
   // no other. Every event in a bucket is at or after front_end_ and the base.
+  // Events pushed below base_ (after a top() moved it past the last popped time) that would
+  // have shifted much of the front: earlier than every bucket's events, a binary heap on the
+  // engine's order.
+  std::vector<Event> low_;
   std::vector<Event> front_;
   std::size_t first_ = 0;       // front_[first_, end) are the pending ones
   std::vector<Event> scratch_;  // the radix sort's first pass

@@ -195,10 +195,10 @@ TEST_CASE("sim::EventQueue: a burst pushed after top() below the refilled bucket
   // scan); once more than the front's cheap-insertion limit of them sit below the bucket, a push
   // among them must not move any to a radix bucket keyed on the later base. Sparse pending
   // events (gaps of 2^10 to 2^33 us) and bursts of 100 pushes over ranges of 1 us to 2^33 us
-  // produce that state in most runs: the first version of the queue popped out of order in 266
-  // of these 300 runs.
+  // produce that state in most runs: the first version of the queue popped out of order in 265
+  // of 300 such runs (53 of the first 60 in a reference harness); 60 runs keep the test short.
   std::size_t mismatches = 0, runs_with_bursts = 0;
-  for (std::uint64_t run = 0; run < 300; ++run) {
+  for (std::uint64_t run = 0; run < 60; ++run) {
     RandomStream rng(run, 0, 5, Purpose::test);
     EventQueue queue;
     std::set<Event, EventLess> reference;
@@ -230,7 +230,7 @@ TEST_CASE("sim::EventQueue: a burst pushed after top() below the refilled bucket
     }
     runs_with_bursts += burst;
   }
-  CHECK(runs_with_bursts > 250);
+  CHECK(runs_with_bursts > 50);
   CHECK(mismatches == 0);
 }
 
