@@ -112,6 +112,9 @@ struct Outbreak::Defences {
   std::vector<std::uint8_t> site_blacklist;      // drops blacklisted sources at its border
   std::vector<std::int64_t> site_filter_from;    // content filter active from (us)
   std::vector<std::uint32_t> site_host_begin, site_hosts;  // hosts of each site (CSR)
+  // Hosts some worm can touch (the only ones a host defence acts on), by partition in host
+  // order (CSR), so that each partition's start visits its own.
+  std::vector<std::uint32_t> partition_host_begin, partition_hosts;
   sim::SimTime blacklist_reaction = sim::SimTime::max();
 };
 

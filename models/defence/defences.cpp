@@ -117,6 +117,15 @@ void Outbreak::init_defences() {
   std::vector<std::uint8_t> relevant(n, 0);
   for (const auto& wp : worms_)
     for (std::uint32_t h : wp->host_of) relevant[h] = 1;
+  d.partition_host_begin.assign(world_.partitions + 1, 0);
+  for (std::uint32_t h = 0; h < n; ++h)
+    if (relevant[h]) ++d.partition_host_begin[host_partition_[h] + 1];
+  for (std::uint32_t p = 0; p < world_.partitions; ++p)
+    d.partition_host_begin[p + 1] += d.partition_host_begin[p];
+  d.partition_hosts.resize(d.partition_host_begin.back());
+  std::vector<std::uint32_t> next(d.partition_host_begin.begin(), d.partition_host_begin.end() - 1);
+  for (std::uint32_t h = 0; h < n; ++h)
+    if (relevant[h]) d.partition_hosts[next[host_partition_[h]]++] = h;
 
   // The traffic each worm's attempts need, per target (few distinct kinds per worm).
   for (auto& wp : worms_) {
@@ -185,11 +194,9 @@ void Outbreak::start_defences(sim::Context& ctx) {
   if (!defences_) return;
   const HostTable& hosts = world_.hosts;
   const std::uint32_t part = ctx.partition();
-  std::vector<std::uint8_t> relevant;
   for (std::size_t p = 0; p < scenario_.defences.size(); ++p) {
     const DefenceConfig& c = scenario_.defences[p];
     if (defence_per_site(c.kind)) {
-      std::vector<std::uint8_t> chosen;
       for (std::size_t s = 0; s < world_.sites.size(); ++s) {
         if (world_.site_partition[s] != part) continue;
         bool any = false;
@@ -204,13 +211,10 @@ void Outbreak::start_defences(sim::Context& ctx) {
       }
       continue;
     }
-    if (relevant.empty()) {
-      relevant.assign(hosts.size(), 0);
-      for (const auto& wp : worms_)
-        for (std::uint32_t h : wp->host_of) relevant[h] = 1;
-    }
-    for (std::uint32_t h = 0; h < hosts.size(); ++h) {
-      if (host_partition_[h] != part || !relevant[h] || !selects(c, scenario_, hosts, h) ||
+    for (std::uint32_t i = defences_->partition_host_begin[part];
+         i < defences_->partition_host_begin[part + 1]; ++i) {
+      const std::uint32_t h = defences_->partition_hosts[i];
+      if (!selects(c, scenario_, hosts, h) ||
           !defence_applies(c.kind, c.fix, hosts.os[h], hosts.services[h], hosts.patches[h]))
         continue;
       sim::RandomStream rng = policy_stream(key_, hosts.entity(h), p, sim::Purpose::defence);
