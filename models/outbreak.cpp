@@ -238,6 +238,26 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     } else {
       throw std::logic_error("no behaviour for worm model " + c.model);
     }
+    if (scenario.network.enabled) {
+      // What each probe puts on the network: SYN and its retransmissions (most addresses do
+      // not answer), or Welchia's echo; the share spread over the whole space (the own-/8 share
+      // of Code Red II counts as spread: a simplification for the core's load pattern only).
+      const NetworkConfig& nc = scenario.network;
+      ProbeTraffic& t = w->traffic;
+      if (w->port == Worm::Port::icmp) {
+        t.packets = 1;
+        t.bytes = nc.echo_bytes;
+        t.tcp = false;
+      } else {
+        t.packets = nc.syn_attempts;
+        t.bytes = nc.syn_bytes;
+        t.http = w->port == Worm::Port::tcp80;
+      }
+      if (w->kind == Worm::Kind::codered_ii)
+        t.spread_share = 1.0 - c.number("same_slash16");
+      else if (w->kind == Worm::Kind::blaster || w->kind == Worm::Kind::welchia)
+        t.spread_share = c.number("random_start");
+    }
     lookahead_ = std::min(lookahead_, w->exploit_delay);
     // How long a reboot keeps a host down: the first worm that says (they describe one world).
     if (c.params.count("reboot_time") && reboot_time_ == sim::SimTime{0})
@@ -316,6 +336,8 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
   }
 
   init_defences();
+  if (scenario.network.enabled)
+    network_ = std::make_unique<NetworkRuntime>(scenario, world_, key_);
 
   // Curves: per worm (suffixed with the model when several are released), then host outcomes.
   const bool several = worms_.size() > 1;
@@ -362,6 +384,20 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
   metric_ids_.push_back(
       curves_.declare({"hosts_disconnected", "hosts", "hosts cut off by quarantine now"}));
   metric_ids_.push_back(curves_.declare({"hosts_cleaned", "hosts", "hosts cleaned by quarantine"}));
+  if (network_) {
+    // Network curves only with [network], so that other scenarios' outputs stay as they were.
+    for (const sim::MetricInfo& m : std::initializer_list<sim::MetricInfo>{
+             {"worm_traffic_bps", "bit/s", "worm traffic sent (probes, retransmissions, echoes)"},
+             {"max_link_utilisation", "share", "highest utilisation of any link"},
+             {"links_above_80", "links", "directed links above 80% utilisation"},
+             {"links_above_100", "links", "directed links offered more than their capacity"},
+             {"hits_lost", "probes", "hits the network did not deliver (drops, cut off)"},
+             {"devices_down", "devices", "routers and CPE crashed or reloading now"},
+             {"device_crashes", "crashes", "device crashes and reloads since the start"},
+             {"sites_cut_off", "sites", "sites that cannot reach the rest of the network"},
+             {"hosts_cut_off", "hosts", "hosts in those sites"}})
+      metric_ids_.push_back(curves_.declare(m));
+  }
 }
 
 Outbreak::PartitionBooks& Outbreak::books(sim::Context& ctx) {
@@ -444,6 +480,8 @@ void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
   w.scanning[pos] = 1;
   w.scan_started[pos] = now;
   books(ctx).worm[w.index].account(now, rate_of(w, host), +1);
+  if (network_)
+    network_->change(ctx.partition(), world_.hosts.site[host], w.traffic, rate_of(w, host), +1);
   if (defences_) watch_scanning(host, ctx);
   if (until != sim::SimTime::max())
     ctx.post_local(until,
@@ -501,6 +539,10 @@ void Outbreak::stop_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
   w.scanning[pos] = 0;
   ++w.episode[pos];
   books(ctx).worm[w.index].account(ctx.now(), -rate_of(w, w.host_of[pos]), -1);
+  if (network_) {
+    const std::uint32_t host = w.host_of[pos];
+    network_->change(ctx.partition(), world_.hosts.site[host], w.traffic, rate_of(w, host), -1);
+  }
 }
 
 void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos,
@@ -524,6 +566,17 @@ void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos
   if (defences_ && blocked_at_source(w, source_pos, target_pos, tag, ctx)) {
     ++books(ctx).probes_blocked;
     return;
+  }
+  // The network as of its last step: a saturated path or a crashed router loses the connection
+  // with the probability the fluid model gives. Drawn only when something is lost, so a network
+  // without losses leaves every stream as it was.
+  if (network_ && !network_->lossless()) {
+    const double c = network_->connection_probability(world_.hosts.site[w.host_of[source_pos]],
+                                                      world_.hosts.site[target], w.traffic);
+    if (c < 1.0 && !(var::uniform01(rng) < c)) {
+      ++books(ctx).hits_lost;
+      return;
+    }
   }
   if (w.kind == Worm::Kind::sadmind_iis && !solaris &&
       ++w.defacements[source_pos] == w.deface_limit) {
@@ -910,6 +963,31 @@ void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
     totals[14] += b.cleaned;
   }
   for (std::int64_t v : totals) curves_.set(metric_ids_[m++], static_cast<double>(v));
+  if (network_) {
+    std::int64_t lost = 0;
+    for (const PartitionBooks& b : books_) lost += b.hits_lost;
+    network_->sample(t);
+    const NetworkRuntime& n = *network_;
+    for (double v : {std::round(n.worm_bps()), n.max_utilisation(),
+                     static_cast<double>(n.links_above_80()),
+                     static_cast<double>(n.links_above_100()), static_cast<double>(lost),
+                     static_cast<double>(n.devices_down()), static_cast<double>(n.device_crashes()),
+                     static_cast<double>(n.sites_cut_off()),
+                     static_cast<double>(n.hosts_cut_off())})
+      curves_.set(metric_ids_[m++], v);
+  }
+}
+
+void Outbreak::on_step(sim::SimTime t) {
+  if (network_) network_->step(t);
+}
+
+sim::SimTime Outbreak::network_step() const {
+  return network_ ? scenario_.network.step : sim::SimTime{0};
+}
+
+NetworkRecord Outbreak::take_network_record() {
+  return network_ ? network_->take_record() : NetworkRecord{};
 }
 
 ReplicationSummary Outbreak::summarize(std::uint64_t events) const {
@@ -972,6 +1050,18 @@ ReplicationSummary Outbreak::summarize(std::uint64_t events) const {
     s.protected_hosts += static_cast<std::uint64_t>(b.protected_hosts);
     s.probes_blocked += static_cast<std::uint64_t>(b.probes_blocked);
     s.hosts_cleaned += static_cast<std::uint64_t>(b.cleaned);
+  }
+  if (network_) {
+    const NetworkRuntime& n = *network_;
+    s.has_network = true;
+    for (const PartitionBooks& b : books_) s.hits_lost += static_cast<std::uint64_t>(b.hits_lost);
+    s.device_crashes = n.device_crashes();
+    s.peak_devices_down = n.peak_devices_down();
+    s.peak_sites_cut_off = n.peak_sites_cut_off();
+    s.peak_hosts_cut_off = n.peak_hosts_cut_off();
+    s.links_saturated = n.links_saturated();
+    s.max_link_utilisation = n.peak_utilisation();
+    s.bytes_dropped = n.bits_dropped() / 8.0;
   }
   double flood = 0;  // summed as the curve sums it, so the two agree
   for (const auto& wp : worms_)

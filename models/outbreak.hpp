@@ -24,6 +24,9 @@
 
 namespace wormsim::models {
 
+class NetworkRuntime;
+struct NetworkRecord;
+
 enum class WormState : std::uint8_t { susceptible = 0, infected, immune };
 
 /// The figures of one worm in one replication.
@@ -62,6 +65,16 @@ struct ReplicationSummary : WormSummary {
   std::uint64_t protected_hosts = 0;  ///< workarounds, host firewalls, anti-virus put in place
   std::uint64_t probes_blocked = 0;   ///< hits a defence stopped (firewalls, filters, quarantine)
   std::uint64_t hosts_cleaned = 0;    ///< by quarantine
+  // Network ([network] only).
+  bool has_network = false;
+  std::uint64_t hits_lost = 0;         ///< hits the network dropped (saturated links, cut off)
+  std::uint64_t device_crashes = 0;    ///< crashes and reloads of devices
+  std::uint64_t peak_devices_down = 0;
+  std::uint64_t peak_sites_cut_off = 0;
+  std::uint64_t peak_hosts_cut_off = 0;
+  std::uint64_t links_saturated = 0;   ///< directed links ever above 100% utilisation
+  double max_link_utilisation = 0;
+  double bytes_dropped = 0;            ///< by saturated links, over the run
   std::uint64_t events = 0;
 };
 
@@ -123,6 +136,11 @@ class Outbreak final : public sim::Model {
   void start(sim::Context& ctx) override;
   void handle(const sim::Event& e, sim::Context& ctx) override;
   void on_sample(sim::SimTime t, std::uint64_t sample_index) override;
+  void on_step(sim::SimTime t) override;
+  /// The network step (0 without a network).
+  sim::SimTime network_step() const;
+  /// What the network recorded (links, devices); empty without a network. Call once, at the end.
+  NetworkRecord take_network_record();
 
   const sim::MetricTable& curves() const { return curves_; }
   ReplicationSummary summarize(std::uint64_t events) const;
@@ -204,6 +222,7 @@ class Outbreak final : public sim::Model {
   std::vector<std::uint32_t> host_partition_;
   std::unique_ptr<HostState> hosts_;
   std::unique_ptr<Defences> defences_;  // null when the scenario has no defence
+  std::unique_ptr<NetworkRuntime> network_;  // null without [network]
   sim::SimTime reboot_time_;            // how long a rebooting host stays off the network
   std::vector<PartitionBooks> books_;
   sim::MetricTable curves_;

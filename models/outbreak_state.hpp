@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/defence/defence_catalog.hpp"
+#include "models/network/network_runtime.hpp"
 #include "models/outbreak.hpp"
 #include "models/scanning/scan_strategy.hpp"
 #include "models/worm/calendar.hpp"
@@ -87,6 +88,7 @@ struct Outbreak::PartitionBooks {
   // interrupted, hits a defence stopped, hosts cut off now, hosts cleaned by quarantine.
   std::int64_t patched = 0, protected_hosts = 0, installs_interrupted = 0, probes_blocked = 0,
                disconnected = 0, cleaned = 0;
+  std::int64_t hits_lost = 0;  // hits the network did not deliver
   std::vector<OutbreakEvent> log;  // this partition's events, when recording
 };
 
@@ -152,6 +154,7 @@ struct Outbreak::Worm {
   double exploit_success = 1;       // sadmind/IIS: the sadmind brute force works
   std::uint32_t deface_limit = 0;   // sadmind/IIS: defacements before it defaces its own host
   Port port = Port::tcp80;
+  ProbeTraffic traffic;  // what each probe puts on the network ([network] only)
   FloodCalendar flood_days;
   double flood_rate = 0;  // packets/s per running host on flood days; 0: no flood
 

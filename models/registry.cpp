@@ -172,7 +172,8 @@ std::vector<ModelInfo> make_scenario_tables() {
                     0,
                     0,
                     "Hosts cluster in blocks of prefix length `per` (/8 to /30), `mean_per_block` "
-                    "on average; blocks are drawn uniformly from the allocated space.",
+                    "on average; blocks are drawn uniformly from the allocated space, or from "
+                    "`within = [\"128.2.0.0/16\"]` (an enterprise's own blocks).",
                     "",
                     {}},
                    {"os", ParamType::mix, "", "", 0, 0, "Operating systems and service packs.", "",
@@ -257,6 +258,79 @@ std::vector<ModelInfo> make_scenario_tables() {
          "[[variant.action]] tables, as [[action]].",
          "",
          {}}}});
+  t.push_back(
+      {"table",
+       "network",
+       "[network]: the topology the outbreak runs over. Worm traffic is a fluid on its links "
+       "(probes with their SYN retransmissions, Welchia's echoes); saturated links drop packets "
+       "and the hits that need them; devices on its nodes crash; links.csv, "
+       "links_summary.csv and devices.csv record it.",
+       "DESIGN.md, \"Network impact\"",
+       {
+           {"topology", ParamType::string, "", "", 0, 0,
+            "A generator (transit-stub, as-powerlaw, campus: `wormsim topo --list-generators`) or a "
+            "file: GraphML (Topology Zoo or a planner's own) or an AS graph (.txt), relative "
+            "to the scenario file.", "", {}},
+           {"parameters", ParamType::table, "", "{}", 0, 0,
+            "Generator parameters, key = value with its unit (`wormsim topo --list-generators`).",
+            "", {}},
+           {"nodes", ParamType::integer, "nodes", "0", 0, 1e7,
+            "Generator size as `wormsim topo --nodes`; 0: from the parameters.", "", {}},
+           {"seed", ParamType::integer, "", "(the simulation seed)", 0, 9.007199254740991e15,
+            "Generator seed.", "", {}},
+           {"traffic", ParamType::string, "", "\"\"", 0, 0,
+            "Measured background traffic per link (CSV: from,to,bps[,reverse_bps]) for a "
+            "planner's GraphML.", "", {}},
+           {"inside", ParamType::list, "", "[]", 0, 0,
+            "For a topology with an internet node (imported networks, campus): the address "
+            "blocks its other nodes own, split in equal contiguous ranges between the nodes "
+            "hosts sit behind (site nodes, else access, else all); the rest of the space lies "
+            "behind the internet node. Without an internet node the whole space is split so.",
+            "", {}},
+           {"step", ParamType::duration, "", "1s", 1e-3, 86400,
+            "Network step: link loads, drops and device states are brought up to date at "
+            "every step (a barrier of both schedulers).", "", {}},
+           {"background_utilisation", ParamType::probability, "share", "0", 0, 1,
+            "Background (non-worm) load on every link as a share of its capacity at the daily "
+            "peak, for links without measured traffic.", "[?] planners' assumption", {}},
+           {"daily_cycle", ParamType::table, "", "{ trough = 1.0, peak_hour = 15 }", 0, 0,
+            "Background load over the day: the trough relative to the peak (1: flat), and "
+            "the UTC hour of the peak; a cosine between them.", "[?] planners' assumption", {}},
+           {"syn_attempts", ParamType::integer, "packets", "3", 1, 10,
+            "SYN packets a connection attempt to an address that does not answer costs: "
+            "Windows 2000/XP send the first and two retransmissions (TcpMaxConnect"
+            "Retransmissions = 2).", "Microsoft KB 170359 [V]", {}},
+           {"syn_bytes", ParamType::string, "B", "48B", 0, 0,
+            "Size of a SYN packet (IP header 20, TCP 20, MSS and SACK options 8).",
+            "Windows 2000 TCP/IP [S]", {}},
+           {"echo_bytes", ParamType::string, "B", "92B", 0, 0,
+            "Size of Welchia's ICMP echo request.", "REFERENCE.md, Welchia [V/S]", {}},
+           {"links_every", ParamType::duration, "", "(sample_every)", 1e-6, 3.1536e7,
+            "Interval between rows of links.csv (a multiple of sample_every).", "", {}},
+           {"links", ParamType::choice, "", "loaded", 0, 0,
+            "links.csv rows: 'loaded' (links carrying worm traffic at that time) or 'all'.",
+            "", {"loaded", "all"}},
+           {"target_utilisation", ParamType::probability, "share", "0.8", 0, 1,
+            "The utilisation a link should stay under: links_summary.csv reports the "
+            "capacity each link needs for it at its peak.", "", {}},
+       }});
+  t.push_back(
+      {"table",
+       "device",
+       "[[device]]: a router or CPE model on topology nodes; the keys of its model are listed "
+       "under it (wormsim models cisco-600, ...).",
+       "",
+       {
+           {"model", ParamType::choice, "", "", 0, 0, "Which device.", "",
+            {"cisco-600", "http-reboot", "cisco-ios"}},
+           {"name", ParamType::string, "", "(model #N)", 0, 0, "Label in devices.csv.", "", {}},
+           {"on", ParamType::list, "", "", 0, 0,
+            "Node kinds (site, access, regional, core, border, distribution) or node ids it "
+            "sits on.", "", {}},
+           {"share", ParamType::probability, "share", "1", 0, 1,
+            "Share of those nodes that have it (each node drawn once per replication).", "",
+            {}},
+       }});
   return t;
 }
 
@@ -615,6 +689,61 @@ std::vector<ModelInfo> defence_models() {
          "From the start to the signature being deployed.",
          "[?]",
          {}}}},
+  };
+}
+
+
+/// Device models: what a router or CPE does under worm traffic. Every model takes every key;
+/// the defaults say which failure it has (0 for a limit: none).
+std::vector<ModelInfo> device_models() {
+  auto keys = [](bool http_crash, const char* recovery, bool recovers, const char* max_pps,
+                 const char* cache_entries, const char* arp_pending, const char* reload_time) {
+    return std::vector<ParamSpec>{
+        {"http_crash", ParamType::boolean, "", http_crash ? "true" : "false", 0, 0,
+         "A TCP port-80 probe reaching the device's own address (its web configuration page) "
+         "makes it stop forwarding.", "Cisco advisory 2001-08-23; JPCERT/CC [V]", {}},
+        {"recovery", ParamType::duration, "", recovery, 1e-3, 3.1536e7,
+         "Mean time until a crashed device forwards again (exponential): a power cycle by its "
+         "owner, or its own reboot.", "one ISP's customers saw crashes every 2-3 hours [S]", {}},
+        {"recovers", ParamType::boolean, "", recovers ? "true" : "false", 0, 0,
+         "false: a crashed device stays down to the end of the run.", "", {}},
+        {"max_pps", ParamType::real, "packets/s", max_pps, 0, 1e12,
+         "Packets per second the router can forward (worm packets arriving on its links); "
+         "above it the router is overloaded. 0: no limit.", "[?] fast-switching figures", {}},
+        {"cache_entries", ParamType::real, "entries", cache_entries, 0, 1e12,
+         "Per-destination fast-switching cache entries its memory holds: every probe to a new "
+         "destination through it adds one for cache_lifetime. 0: no limit (CEF).",
+         "Cisco: CEF avoids it [V]; Welchia reloads of 2600/7200 [S]", {}},
+        {"cache_lifetime", ParamType::duration, "", "60s", 1e-3, 86400,
+         "How long a cache entry lives.", "[?]", {}},
+        {"arp_pending", ParamType::real, "entries", arp_pending, 0, 1e12,
+         "Outstanding ARP requests it can hold: every local probe to an unused address on a "
+         "segment it serves leaves one for arp_timeout. 0: no limit.",
+         "NANOG 2001 on Code Red II ARP storms [S]", {}},
+        {"arp_timeout", ParamType::duration, "", "2s", 1e-3, 3600,
+         "How long an unanswered ARP request is held.", "[?] IOS retries once a second", {}},
+        {"reload_probability", ParamType::probability, "per step", "0.01", 0, 1,
+         "Probability per network step that an overloaded router reloads.", "[?]", {}},
+        {"reload_time", ParamType::duration, "", reload_time, 1e-3, 86400,
+         "How long a reload keeps the router down.", "[?] a 2001 IOS router boots in minutes",
+         {}},
+    };
+  };
+  return {
+      {"device", "cisco-600",
+       "Cisco 600 series DSL router (627-678) on CBOS 2.4.2ap or earlier: a probe of its web "
+       "configuration page stops it forwarding until power-cycled.",
+       "Cisco Security Advisory 'Code Red Worm - Customer Impact', 2001-08-23 [V]",
+       keys(true, "3h", true, "0", "0", "0", "1m")},
+      {"device", "http-reboot",
+       "CPE that reboots when its web interface is probed (YAMAHA RT80i, RTA50i, Furukawa "
+       "MUCHO-E, INFONET-VP100, FITELnet-E, Cisco CSS 11000): back after a reboot.",
+       "JPCERT/CC Code Red alert, 2001 [V]", keys(true, "1m", true, "0", "0", "0", "1m")},
+      {"device", "cisco-ios",
+       "Cisco IOS router with fast switching: forwarding rate, per-destination cache and "
+       "pending ARP entries against its limits; overloaded, it may reload.",
+       "Cisco on Code Red II and Welchia [V]; NANOG 2001 [S]",
+       keys(false, "5m", true, "70000", "100000", "2048", "5m")},
   };
 }
 
@@ -1049,6 +1178,7 @@ std::vector<ModelInfo> make_builtin_models() {
                             {}});
   }
   for (ModelInfo& d : defence_models()) m.push_back(std::move(d));
+  for (ModelInfo& d : device_models()) m.push_back(std::move(d));
   m.push_back({"strategy",
                "uniform",
                "Uniform random scanning over the scenario's prefix: the next relevant hit after a "

@@ -9,7 +9,8 @@ namespace wormsim::models {
 ReplicationRun run_replication(const Scenario& scenario, std::uint64_t replication,
                                const OutbreakOptions& options, SchedulerChoice choice) {
   Outbreak outbreak(scenario, build_world(scenario, replication), replication, options);
-  const sim::RunPlan plan{scenario.simulation.duration, scenario.simulation.sample_every};
+  const sim::RunPlan plan{scenario.simulation.duration, scenario.simulation.sample_every,
+                          outbreak.network_step()};
   sim::RunStats stats;
   if (choice.kind == SchedulerChoice::Kind::windowed) {
     sim::WindowedScheduler scheduler(choice.threads);
@@ -25,6 +26,7 @@ ReplicationRun run_replication(const Scenario& scenario, std::uint64_t replicati
   run.stats = stats;
   run.events = outbreak.event_log();
   run.actions = outbreak.action_log();
+  run.network = outbreak.take_network_record();
   return run;
 }
 

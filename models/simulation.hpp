@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "models/network/network_runtime.hpp"
 #include "models/outbreak.hpp"
 #include "models/scenario/scenario.hpp"
 #include "sim/metrics.hpp"
@@ -18,6 +19,7 @@ struct ReplicationRun {
   sim::RunStats stats;
   std::vector<OutbreakEvent> events;    ///< when options.record_events
   std::vector<ActionLogEntry> actions;  ///< the scenario's defences and actions, in its order
+  NetworkRecord network;                ///< links and devices; empty without [network]
 };
 
 /// Which scheduler drives one replication. Both give the same bytes; the windowed one spreads

@@ -28,6 +28,9 @@ class Model {
   virtual void prefetch(const Event& e) const { static_cast<void>(e); }
   /// A barrier at time t: every event before t has been handled, none at or after t.
   virtual void on_sample(SimTime t, std::uint64_t sample_index) = 0;
+  /// A barrier at a step time t (RunPlan::step_every), as on_sample: every event before t has
+  /// been handled, none at or after t. A model's periodic global update (the network step).
+  virtual void on_step(SimTime t) { static_cast<void>(t); }
 };
 
 /// What a scheduler did, for --stats and tuning; never written to summary.json. The wall-clock

@@ -19,6 +19,7 @@ enum class Purpose : std::uint8_t {
   defence = 7,       ///< a host's adoption of a defence policy, detection and cleaning delays
   defence_site = 8,  ///< a site's adoption of a site defence policy
   topology = 9,      ///< a topology generator's choices (net/generators)
+  network = 10,      ///< devices on a network: which nodes have them, crashes, recoveries
   test = 250,        ///< reserved for tests and benchmarks
 };
 

@@ -10,6 +10,22 @@
 
 namespace wormsim::sim {
 
+bool run_barrier(Model& model, const RunPlan& plan, NextBarrier& b, std::uint64_t& sample_index) {
+  const SimTime t = b.at();
+  if (b.step == t) {
+    model.on_step(t);
+    b.step = b.step + plan.step_every;
+    if (b.step >= plan.end) b.step = SimTime::max();
+  }
+  if (b.sample == t) {
+    model.on_sample(t, sample_index++);
+    if (b.sample >= plan.end) return false;
+    b.sample = b.sample + plan.sample_every;
+    if (b.sample > plan.end) b.sample = plan.end;
+  }
+  return true;
+}
+
 RunStats SequentialScheduler::run(Model& model, const RunPlan& plan) {
   const std::uint32_t partitions = model.partition_count();
   std::vector<std::uint64_t> sequence(partitions, 0);
@@ -21,10 +37,13 @@ RunStats SequentialScheduler::run(Model& model, const RunPlan& plan) {
     model.start(ctx);
   }
   std::uint64_t sample_index = 0;
-  SimTime next_sample{0};
+  NextBarrier next{SimTime{0}, plan.step_every > SimTime{0} && plan.step_every < plan.end
+                                   ? plan.step_every
+                                   : SimTime::max()};
   for (;;) {
-    // Handle every event strictly before the next sample time.
-    while (!queue.empty() && queue.top().time < next_sample) {
+    // Handle every event strictly before the next barrier.
+    const SimTime barrier = next.at();
+    while (!queue.empty() && queue.top().time < barrier) {
       const Event e = queue.pop();
       if (e.time < ctx.now()) [[unlikely]]
         throw std::logic_error("SequentialScheduler: the event queue returned an event at " +
@@ -37,15 +56,14 @@ RunStats SequentialScheduler::run(Model& model, const RunPlan& plan) {
       ++stats.events;
     }
     const auto barrier_start = std::chrono::steady_clock::now();
-    model.on_sample(next_sample, sample_index++);
+    const bool is_sample = next.sample == barrier;
+    const bool more = run_barrier(model, plan, next, sample_index);
     stats.barrier_ns +=
         static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                        std::chrono::steady_clock::now() - barrier_start)
                                        .count());
-    ++stats.samples;
-    if (next_sample >= plan.end) break;
-    next_sample = next_sample + plan.sample_every;
-    if (next_sample > plan.end) next_sample = plan.end;
+    if (is_sample) ++stats.samples;
+    if (!more) break;
   }
   return stats;
 }

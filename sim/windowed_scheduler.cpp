@@ -205,19 +205,22 @@ class Run {
     const bool single = partitions_ == 1;
     std::uint64_t window = 0;
     std::uint64_t sample_index = 0;
-    SimTime next_sample{0};
+    NextBarrier next{SimTime{0}, plan_.step_every > SimTime{0} && plan_.step_every < plan_.end
+                                     ? plan_.step_every
+                                     : SimTime::max()};
     for (;;) {
-      if (next_event >= next_sample) {
+      const SimTime barrier = next.at();
+      if (next_event >= barrier) {
         const Clock::time_point t0 = Clock::now();
-        model_.on_sample(next_sample, sample_index++);
+        const bool is_sample = next.sample == barrier;
+        const bool more = run_barrier(model_, plan_, next, sample_index);
         stats_.barrier_ns += nanoseconds_since(t0);
-        ++stats_.samples;
-        if (next_sample >= plan_.end) return;
-        next_sample = std::min(next_sample + plan_.sample_every, plan_.end);
+        if (is_sample) ++stats_.samples;
+        if (!more) return;
         continue;
       }
       previous_end_ = window_end_;
-      window_end_ = single ? next_sample : std::min(next_event + lookahead_, next_sample);
+      window_end_ = single ? barrier : std::min(next_event + lookahead_, barrier);
       ++window;
       // Publish the window, then wake sleeping helpers: a helper about to sleep either sees the
       // new window or is seen among the sleepers (both sides are sequentially consistent).

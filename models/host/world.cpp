@@ -76,7 +76,9 @@ std::vector<std::uint32_t> place_population(const Scenario& s, std::size_t pop_i
   // Candidate blocks: every /len inside an allocated block, inside the space.
   std::vector<std::pair<sim::Prefix, std::uint64_t>> spans;  // (allocated block, blocks in it)
   std::uint64_t candidates = 0;
-  for (const auto& b : s.address_space.allocated) {
+  // An enterprise's population sits in its own blocks; the others anywhere allocated.
+  for (const auto& b : p.placement.within.empty() ? s.address_space.allocated
+                                                  : p.placement.within) {
     const std::uint8_t outer = std::max(b.length, space.length);
     const std::uint64_t n = std::uint64_t{1} << (len - outer);
     spans.emplace_back(b, n);

@@ -20,6 +20,12 @@
 #include "models/scenario/diagnostics.hpp"
 #include "models/worm/calendar.hpp"
 #include "models/worm/worm_catalog.hpp"
+#include "net/as_graph.hpp"
+#include "net/generators.hpp"
+#include "net/graphml.hpp"
+#include "net/input_error.hpp"
+#include "net/traffic.hpp"
+#include "net/units.hpp"
 
 namespace wormsim::models {
 
@@ -273,7 +279,8 @@ class Loader {
     }
     check_keys(
         root, "",
-        {"simulation", "address_space", "population", "worm", "defence", "action", "variant"});
+        {"simulation", "address_space", "population", "worm", "defence", "action", "variant",
+         "network", "device"});
     s.simulation.name = default_name();
     if (auto* t = table_at(root, "simulation", true)) read_simulation(*t, s.simulation);
     if (auto* t = table_at(root, "address_space", false))
@@ -283,6 +290,8 @@ class Loader {
     read_populations(root, s);
     read_worms(root, s);
     read_defences(root, s);
+    if (auto* t = table_at(root, "network", false)) read_network(*t, s);
+    read_devices(root, s);
     cross_check(s);
     cross_check_defences(s);
     if (!diags_.empty()) throw InputError(diags_.format());
@@ -728,7 +737,27 @@ class Loader {
       return;
     }
     const toml::table& t = *n.as_table();
-    check_keys(t, "population.placement", {"per", "mean_per_block"});
+    check_keys(t, "population.placement", {"per", "mean_per_block", "within"});
+    if (auto* v = t.get("within")) {
+      if (!v->is_array() || v->as_array()->empty()) {
+        error(v->source(), tn, "placement.within",
+              fmt::format("expected a non-empty array of address blocks such as "
+                          "[\"128.2.0.0/16\"], got {}",
+                          describe(*v)));
+        place.placement_ok = false;
+      } else {
+        for (const auto& item : *v->as_array()) {
+          const auto text = read_string(item, tn, "placement.within");
+          const auto prefix = text ? sim::parse_prefix(*text) : std::nullopt;
+          if (text && !prefix) error(item.source(), tn, "placement.within", explain_bad_prefix(*text));
+          if (!prefix) {
+            place.placement_ok = false;
+            continue;
+          }
+          c.within.push_back(*prefix);
+        }
+      }
+    }
     if (auto* v = t.get("per")) {
       place.per = v;
       if (auto s = read_string(*v, tn, "placement.per")) {
@@ -937,6 +966,279 @@ class Loader {
         return "\"" + spec.default_value + "\"";
       default:
         return spec.default_value;
+    }
+  }
+
+
+  // --- the network ---
+
+  /// The directory of the scenario file, against which its relative paths are read.
+  std::string relative_to_file(const std::string& path) const {
+    const std::filesystem::path p(path);
+    if (p.is_absolute()) return path;
+    return (std::filesystem::path(file_).parent_path() / p).lexically_normal().string();
+  }
+
+  void read_network(const toml::table& t, Scenario& s) {
+    const ModelInfo& info = table_info("network");
+    const std::string tn = "network";
+    check_keys(t, tn, keys_of(info));
+    NetworkConfig& c = s.network;
+    c.enabled = true;
+    const toml::node* topo = t.get("topology");
+    if (topo == nullptr) {
+      error(t.source(), tn, "topology",
+            "missing: a generator (transit-stub, as-powerlaw, campus) or a topology file");
+      return;
+    }
+    const auto source = read_string(*topo, tn, "topology");
+    if (!source) return;
+    c.source = *source;
+    std::vector<std::pair<std::string, std::string>> settings;
+    if (const toml::node* n = t.get("parameters")) {
+      if (!n->is_table()) {
+        error(n->source(), tn, "parameters",
+              fmt::format("expected an inline table of generator parameters such as "
+                          "{{ sites_per_access = 8, site_capacity = \"1.5Mbps\" }}, got {}",
+                          describe(*n)));
+      } else {
+        for (const auto& [k, v] : *n->as_table()) {
+          std::string text;
+          if (v.is_string())
+            text = v.as_string()->get();
+          else if (v.is_integer())
+            text = std::to_string(v.as_integer()->get());
+          else if (v.is_floating_point())
+            text = number_text(v.as_floating_point()->get());
+          else if (v.is_boolean())
+            text = v.as_boolean()->get() ? "true" : "false";
+          else {
+            error(v.source(), tn, fmt::format("parameters.{}", k.str()),
+                  fmt::format("expected a number, a boolean or a value with its unit, got {}",
+                              describe(v)));
+            continue;
+          }
+          settings.emplace_back(std::string(k.str()), text);
+        }
+      }
+    }
+    std::optional<std::uint64_t> nodes;
+    if (const toml::node* n = t.get("nodes"))
+      if (auto v = read_integer(*n, tn, *info.find("nodes")); v && *v > 0)
+        nodes = static_cast<std::uint64_t>(*v);
+    std::uint64_t seed = s.simulation.seed;
+    if (const toml::node* n = t.get("seed"))
+      if (auto v = read_integer(*n, tn, *info.find("seed"))) seed = static_cast<std::uint64_t>(*v);
+    std::string traffic;
+    if (const toml::node* n = t.get("traffic"))
+      if (auto v = read_string(*n, tn, "traffic")) traffic = *v;
+
+    // Build the topology now: a bad generator setting or file is reported like any bad key.
+    const bool is_generator = std::any_of(net::generators().begin(), net::generators().end(),
+                                          [&](const auto& g) { return g.name == c.source; });
+    try {
+      net::Topology topology;
+      if (is_generator) {
+        topology = net::generate(c.source, seed, settings, nodes);
+      } else {
+        if (!settings.empty() || nodes)
+          error(topo->source(), tn, "topology",
+                fmt::format("parameters and nodes are for generators ({}); got the file {}",
+                            "transit-stub, as-powerlaw, campus", as_quoted(c.source)));
+        const std::string path = relative_to_file(c.source);
+        if (path.ends_with(".txt")) {
+          topology = net::read_as_graph(path);
+        } else if (path.ends_with(".graphml") || path.ends_with(".xml")) {
+          topology = net::read_graphml(path);
+        } else {
+          error(topo->source(), tn, "topology",
+                fmt::format("expected a generator (transit-stub, as-powerlaw, campus), a "
+                            "GraphML file (.graphml) or an AS graph (.txt), got {}",
+                            as_quoted(c.source)));
+          return;
+        }
+      }
+      if (!traffic.empty()) net::read_background_traffic(topology, relative_to_file(traffic));
+      c.topology = std::make_shared<const net::Topology>(std::move(topology));
+    } catch (const net::InputError& e) {
+      std::string what = e.what();
+      while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
+      error(topo->source(), tn, is_generator ? "parameters" : "topology", what);
+      return;
+    } catch (const std::invalid_argument& e) {
+      error(topo->source(), tn, "topology", e.what());
+      return;
+    }
+
+    if (const toml::node* n = t.get("inside")) {
+      if (!n->is_array()) {
+        error(n->source(), tn, "inside",
+              fmt::format("expected an array of address blocks such as [\"62.0.0.0/8\"], got {}",
+                          describe(*n)));
+      } else {
+        for (const auto& item : *n->as_array()) {
+          const auto text = read_string(item, tn, "inside");
+          if (!text) continue;
+          const auto p = sim::parse_prefix(*text);
+          if (!p) {
+            error(item.source(), tn, "inside", explain_bad_prefix(*text));
+            continue;
+          }
+          for (const sim::Prefix& q : c.inside)
+            if (q.contains(p->base) || p->contains(q.base))
+              error(item.source(), tn, "inside",
+                    fmt::format("expected blocks that do not overlap; {} overlaps {}", *text,
+                                sim::format_prefix(q)));
+          c.inside.push_back(*p);
+        }
+      }
+    }
+    if (const toml::node* n = t.get("step"))
+      if (auto v = read_duration(*n, tn, *info.find("step"))) c.step = *v;
+    if (const toml::node* n = t.get("background_utilisation"))
+      if (auto v = read_number(*n, tn, *info.find("background_utilisation")))
+        c.background_utilisation = *v;
+    if (const toml::node* n = t.get("daily_cycle")) {
+      if (!n->is_table()) {
+        error(n->source(), tn, "daily_cycle",
+              fmt::format("expected an inline table such as {{ trough = 0.4, peak_hour = 15 }}, "
+                          "got {}",
+                          describe(*n)));
+      } else {
+        const toml::table& d = *n->as_table();
+        check_keys(d, "network.daily_cycle", {"trough", "peak_hour"});
+        const ParamSpec trough{"daily_cycle.trough", ParamType::probability, "", "1", 0, 1, "",
+                               "", {}};
+        const ParamSpec hour{"daily_cycle.peak_hour", ParamType::real, "", "15", 0, 24, "",
+                             "", {}};
+        if (auto* v = d.get("trough"))
+          if (auto x = read_number(*v, tn, trough)) c.cycle_trough = *x;
+        if (auto* v = d.get("peak_hour"))
+          if (auto x = read_number(*v, tn, hour)) c.peak_hour = *x;
+      }
+    }
+    if (const toml::node* n = t.get("syn_attempts"))
+      if (auto v = read_integer(*n, tn, *info.find("syn_attempts")))
+        c.syn_attempts = static_cast<std::uint32_t>(*v);
+    for (const char* key : {"syn_bytes", "echo_bytes"}) {
+      const toml::node* n = t.get(key);
+      if (n == nullptr) continue;
+      const auto text = read_string(*n, tn, key);
+      if (!text) continue;
+      const auto bytes = net::parse_size(*text);
+      if (!bytes || *bytes == 0 || *bytes > 65535) {
+        error(n->source(), tn, key,
+              fmt::format("expected a packet size from 1B to 65535B with its unit ({}), got {}",
+                          net::size_units, as_quoted(*text)));
+        continue;
+      }
+      (std::string_view(key) == "syn_bytes" ? c.syn_bytes : c.echo_bytes) =
+          static_cast<double>(*bytes);
+    }
+    if (const toml::node* n = t.get("links_every")) {
+      if (auto v = read_duration(*n, tn, *info.find("links_every"))) {
+        if (v->us % s.simulation.sample_every.us != 0)
+          error(n->source(), tn, "links_every",
+                fmt::format("expected a multiple of sample_every ({}), got {}",
+                            sim::format_duration(s.simulation.sample_every),
+                            as_quoted(n->as_string()->get())));
+        else
+          c.links_every = *v;
+      }
+    }
+    if (const toml::node* n = t.get("links"))
+      if (auto v = read_choice(*n, tn, "links", "a value", {"loaded", "all"}))
+        c.all_links = *v == "all";
+    if (const toml::node* n = t.get("target_utilisation"))
+      if (auto v = read_number(*n, tn, *info.find("target_utilisation"))) {
+        if (*v <= 0)
+          error(n->source(), tn, "target_utilisation",
+                fmt::format("expected a utilisation above 0 and at most 1, got {}", describe(*n)));
+        else
+          c.target_utilisation = *v;
+      }
+  }
+
+  void read_devices(const toml::table& root, Scenario& s) {
+    const auto tables = tables_at(root, "device", "", "device");
+    if (tables.empty()) return;
+    if (!s.network.enabled) {
+      error(root.get("device")->source(), "", "device",
+            "expected a [network] table: devices sit on its nodes");
+      return;
+    }
+    const ModelInfo& common = table_info("device");
+    const ParamSpec& model_spec = *common.find("model");
+    std::size_t index = 0;
+    for (const toml::table* tp : tables) {
+      const toml::table& t = *tp;
+      const std::string tn = "device";
+      ++index;
+      const toml::node* model_node = t.get("model");
+      if (model_node == nullptr) {
+        error(t.source(), tn, "model",
+              fmt::format("missing: which device (one of: {})", join(model_spec.choices)));
+        continue;
+      }
+      const auto model = read_choice(*model_node, tn, "model", "a device", model_spec.choices);
+      if (!model) continue;
+      const ModelInfo* info = find_model("device", *model);
+      if (info == nullptr) throw std::logic_error("device " + *model + " has no model");
+      std::vector<std::string> keys = keys_of(common);
+      for (const std::string& k : keys_of(*info)) keys.push_back(k);
+      check_keys(t, tn, keys);
+      DeviceConfig d;
+      d.model = *model;
+      d.name = fmt::format("{} #{}", *model, index);
+      if (const toml::node* n = t.get("name"))
+        if (auto v = read_string(*n, tn, "name")) d.name = *v;
+      const toml::node* on = t.get("on");
+      if (on == nullptr) {
+        error(t.source(), tn, "on",
+              "missing: the node kinds or node ids the device sits on, e.g. on = [\"site\"]");
+      } else if (!on->is_array() || on->as_array()->empty()) {
+        error(on->source(), tn, "on",
+              fmt::format("expected a non-empty array of node kinds or ids such as [\"site\"], "
+                          "got {}",
+                          describe(*on)));
+      } else if (s.network.topology) {
+        for (const auto& item : *on->as_array()) {
+          const auto text = read_string(item, tn, "on");
+          if (!text) continue;
+          if (!net::parse_node_kind(*text) && !s.network.topology->find(*text))
+            error(item.source(), tn, "on",
+                  fmt::format("expected a node kind ({}) or a node id of the topology, got {}",
+                              net::node_kind_names(), as_quoted(*text)));
+          else
+            d.on.push_back(*text);
+        }
+      }
+      if (const toml::node* n = t.get("share"))
+        if (auto v = read_number(*n, tn, *common.find("share"))) d.share = *v;
+      for (const ParamSpec& spec : info->params) {
+        toml::table defaults;
+        const toml::node* v = t.get(spec.key);
+        if (v == nullptr) {
+          defaults = toml::parse(fmt::format("v = {}", quote_default(spec)));
+          v = defaults.get("v");
+        }
+        switch (spec.type) {
+          case ParamType::duration:
+            if (auto x = read_duration(*v, tn, spec)) d.params[spec.key] = *x;
+            break;
+          case ParamType::real:
+          case ParamType::probability:
+            if (auto x = read_number(*v, tn, spec)) d.params[spec.key] = *x;
+            break;
+          case ParamType::boolean:
+            if (auto x = read_boolean(*v, tn, spec.key))
+              d.params[spec.key] = std::int64_t{*x ? 1 : 0};
+            break;
+          default:
+            throw std::logic_error("device key " + spec.key + " has a type the loader ignores");
+        }
+      }
+      s.network.devices.push_back(std::move(d));
     }
   }
 
@@ -1610,8 +1912,24 @@ class Loader {
                 " usable addresses, got " + mean_text);
       return;
     }
+    for (const sim::Prefix& w : p.placement.within) {
+      const std::string text = as_quoted(sim::format_prefix(w));
+      if (w.length < space.length || sim::Prefix::of(w.base, space.length).base != space.base) {
+        error(placement->source(), "population", "placement.within",
+              fmt::format("expected blocks inside the address space {}, got {}",
+                          sim::format_prefix(space), text));
+        return;
+      }
+      if (w.length > len) {
+        error(placement->source(), "population", "placement.within",
+              fmt::format("expected blocks no smaller than the placement blocks (/{}), got {}",
+                          len, text));
+        return;
+      }
+    }
     double available_blocks = 0;
-    for (const auto& b : s.address_space.allocated)
+    for (const auto& b : p.placement.within.empty() ? s.address_space.allocated
+                                                     : p.placement.within)
       available_blocks += std::ldexp(1.0, len - std::max(b.length, space.length));
     const double needed = std::ceil(static_cast<double>(p.count) / p.placement.mean_per_block);
     if (needed > available_blocks) {

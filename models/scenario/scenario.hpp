@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 
 #include "models/defence/defence_catalog.hpp"
 #include "models/host/host_kinds.hpp"
+#include "net/topology.hpp"
 #include "sim/address_index.hpp"
 #include "sim/time.hpp"
 
@@ -42,6 +44,9 @@ using Mix = std::vector<std::pair<T, double>>;  ///< values with weights summing
 struct PlacementConfig {
   std::uint8_t block_length = 16;  ///< hosts cluster in blocks of this prefix length
   double mean_per_block = 35;
+  /// Blocks the population's hosts are confined to (an enterprise's own network); empty: the
+  /// allocated space.
+  std::vector<sim::Prefix> within;
 };
 
 struct PopulationConfig {
@@ -117,6 +122,47 @@ struct DefenceConfig {
   }
 };
 
+/// A router or CPE model placed on topology nodes ([[device]]): how it fails under worm traffic.
+/// Keys of its model (registry.cpp's device tables) are in `params`, defaults filled in.
+struct DeviceConfig {
+  std::string name;   ///< as written, or the model followed by its place in the file
+  std::string model;  ///< "cisco-600", "cisco-ios", ...
+  /// The nodes it may sit on: node kinds ("site", "access", ...) or node ids of the topology.
+  std::vector<std::string> on;
+  double share = 1;  ///< of those nodes, the share that has it (drawn per node and replication)
+  std::map<std::string, ParamValue> params;
+
+  double number(const std::string& key) const { return std::get<double>(params.at(key)); }
+  sim::SimTime duration(const std::string& key) const {
+    return std::get<sim::SimTime>(params.at(key));
+  }
+  bool flag(const std::string& key) const { return std::get<std::int64_t>(params.at(key)) != 0; }
+};
+
+/// The network the outbreak runs over ([network]): a topology, where the address space sits on
+/// it, how worm traffic is counted, and the devices on its nodes. Absent: no network model (the
+/// worms see a network without limits).
+struct NetworkConfig {
+  bool enabled = false;
+  /// Read (or generated) once when the scenario is loaded; shared by replications and variants.
+  std::shared_ptr<const net::Topology> topology;
+  std::string source;  ///< the generator's name or the file, as written
+  /// For a topology with an internet node: the blocks owned by its other nodes (split between
+  /// them in equal contiguous ranges); the rest of the space lies behind the internet node.
+  std::vector<sim::Prefix> inside;
+  sim::SimTime step = sim::SimTime::from_s(1);
+  double background_utilisation = 0;  ///< background load as a share of capacity, at the peak
+  double cycle_trough = 1;            ///< background at the daily trough, relative to the peak
+  double peak_hour = 15;              ///< UTC hour of the daily peak
+  std::uint32_t syn_attempts = 3;     ///< SYN packets per connection attempt that gets no answer
+  double syn_bytes = 48;
+  double echo_bytes = 92;
+  sim::SimTime links_every{0};  ///< rows of links.csv; 0: every sample
+  bool all_links = false;       ///< links.csv: every link, not only those carrying worm traffic
+  double target_utilisation = 0.8;
+  std::vector<DeviceConfig> devices;
+};
+
 /// One column of a comparison ([[variant]]): a name and the defences and actions it adds to the
 /// scenario's own.
 struct VariantConfig {
@@ -134,6 +180,7 @@ struct Scenario {
   std::vector<WormConfig> worms;  ///< [worm] or [[worm]]: one or more worms released together
   /// Defences and actions, in file order ([[defence]] first, then [[action]]).
   std::vector<DefenceConfig> defences;
+  NetworkConfig network;
   /// [[variant]] tables; empty for a scenario without them. See scenario_columns().
   std::vector<VariantConfig> variants;
   /// The variant applied to this scenario (its defences appended), empty for the base scenario.
