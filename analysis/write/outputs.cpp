@@ -64,6 +64,68 @@ std::string csv_field(const std::string& text) {
   return out;
 }
 
+namespace {
+
+std::string link_name(const models::NetworkRecord& n, std::uint32_t dl) {
+  return csv_field(n.link_from[dl] + "->" + n.link_to[dl]);
+}
+
+std::string time_or_empty(sim::SimTime t) {
+  return t == sim::SimTime::max() ? std::string() : format_seconds(t);
+}
+
+/// Directed links that carried worm traffic, busiest (peak utilisation) first, then by index.
+std::vector<std::uint32_t> busiest_links(const models::NetworkRecord& n) {
+  std::vector<std::uint32_t> order;
+  for (std::uint32_t dl = 0; dl < n.links.size(); ++dl)
+    if (n.links[dl].worm_bits > 0) order.push_back(dl);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return n.links[a].peak_utilisation > n.links[b].peak_utilisation;
+  });
+  return order;
+}
+
+}  // namespace
+
+void write_network_csvs(const std::filesystem::path& folder,
+                        const std::vector<ReplicationResult>& runs) {
+  std::string links =
+      "time_s,replication,from,to,worm_bps,worm_pps,offered_bps,capacity_bps,utilisation,"
+      "dropped_bps\n";
+  std::string summary =
+      "replication,link,from,to,capacity_bps,peak_utilisation,peak_time_s,first_above_80_s,"
+      "first_above_100_s,worm_bytes,bytes_dropped,peak_offered_bps,needed_capacity_bps\n";
+  std::string devices = "time_s,replication,device,name,model,state,cause\n";
+  for (const auto& run : runs) {
+    const models::NetworkRecord& n = run.network;
+    const std::string rep = std::to_string(run.summary.replication);
+    for (const models::LinkSample& l : n.samples)
+      // Rates to the bit (packet) per second, utilisation to 6 decimals: the fluid model is no
+      // more precise, and the file stays readable.
+      links += fmt::format("{},{},{},{},{:.0f},{:.1f},{:.0f},{:.0f},{:.6f},{:.0f}\n",
+                           format_seconds(l.time), rep, csv_field(n.link_from[l.link]),
+                           csv_field(n.link_to[l.link]), l.worm_bps, l.worm_pps, l.offered_bps,
+                           n.capacity_bps[l.link], l.utilisation, l.dropped_bps);
+    for (std::uint32_t dl : busiest_links(n)) {
+      const models::LinkStats& st = n.links[dl];
+      summary += fmt::format(
+          "{},{},{},{},{:.0f},{:.6f},{},{},{},{:.0f},{:.0f},{:.0f},{:.0f}\n", rep, link_name(n, dl),
+          csv_field(n.link_from[dl]), csv_field(n.link_to[dl]), n.capacity_bps[dl],
+          st.peak_utilisation, format_seconds(st.peak_time), time_or_empty(st.first_above_80),
+          time_or_empty(st.first_above_100), st.worm_bits / 8.0, st.bits_dropped / 8.0,
+          st.peak_offered_bps, std::ceil(st.peak_offered_bps / n.target_utilisation));
+    }
+    for (const models::DeviceEvent& e : n.device_events)
+      devices += fmt::format("{},{},{},{},{},{},{}\n", format_seconds(e.time), rep,
+                             csv_field(n.device_node[e.device]), csv_field(n.device_name[e.device]),
+                             n.device_model[e.device], models::DeviceEvent::name(e.state),
+                             models::DeviceEvent::name(e.cause));
+  }
+  write_text_file(folder / "links.csv", links);
+  write_text_file(folder / "links_summary.csv", summary);
+  write_text_file(folder / "devices.csv", devices);
+}
+
 void write_actions_csv(const std::filesystem::path& file,
                        const std::vector<ReplicationResult>& runs) {
   std::string text = "time_s,replication,name,type,kind,unit,selected,eligible,adopting\n";
@@ -193,6 +255,12 @@ Json defence_json(const models::DefenceConfig& d) {
   return j;
 }
 
+Json within_json(const std::vector<sim::Prefix>& blocks) {
+  Json out = Json::array();
+  for (const auto& b : blocks) out.push_back(sim::format_prefix(b));
+  return out;
+}
+
 Json parameters(const models::Scenario& s, std::uint32_t partitions) {
   Json p;
   p["simulation"] = {
@@ -223,7 +291,8 @@ Json parameters(const models::Scenario& s, std::uint32_t partitions) {
                     {"count", pop.count},
                     {"placement",
                      {{"per", fmt::format("/{}", pop.placement.block_length)},
-                      {"mean_per_block", pop.placement.mean_per_block}}},
+                      {"mean_per_block", pop.placement.mean_per_block},
+                      {"within", within_json(pop.placement.within)}}},
                     {"os", os},
                     {"services", services},
                     {"locale", locale}});
@@ -241,7 +310,73 @@ Json parameters(const models::Scenario& s, std::uint32_t partitions) {
   Json defences = Json::array();
   for (const auto& d : s.defences) defences.push_back(defence_json(d));
   p["defences"] = defences;
+  if (s.network.enabled) {
+    const models::NetworkConfig& n = s.network;
+    const net::Topology& t = *n.topology;
+    Json inside = Json::array(), devices = Json::array(), settings = Json::object();
+    for (const auto& b : n.inside) inside.push_back(sim::format_prefix(b));
+    for (const auto& [k, v] : t.info.parameters) settings[k] = v;
+    for (const auto& d : n.devices) {
+      Json dj = {{"name", d.name}, {"model", d.model}, {"on", d.on}, {"share", d.share}};
+      for (const auto& [key, value] : d.params) dj[key] = param_json(value);
+      devices.push_back(dj);
+    }
+    Json topo = {{"source", n.source},
+                 {"name", t.info.name},
+                 {"origin", t.info.origin},
+                 {"nodes", t.node_count()},
+                 {"links", t.link_count()},
+                 {"generator_parameters", settings}};
+    if (t.info.is_topology_zoo)
+      topo["attribution"] =
+          "Internet Topology Zoo, Knight et al., IEEE JSAC 29(9), 2011; CC BY 4.0";
+    p["network"] = {{"topology", topo},
+                    {"inside", inside},
+                    {"step", sim::format_duration(n.step)},
+                    {"background_utilisation", n.background_utilisation},
+                    {"daily_cycle", {{"trough", n.cycle_trough}, {"peak_hour", n.peak_hour}}},
+                    {"syn_attempts", n.syn_attempts},
+                    {"syn_bytes", n.syn_bytes},
+                    {"echo_bytes", n.echo_bytes},
+                    {"links_every", sim::format_duration(n.links_every.us > 0
+                                                             ? n.links_every
+                                                             : s.simulation.sample_every)},
+                    {"links", n.all_links ? "all" : "loaded"},
+                    {"target_utilisation", n.target_utilisation},
+                    {"devices", devices}};
+  }
   return p;
+}
+
+Json network_figures(const models::ReplicationSummary& s, const models::NetworkRecord& n) {
+  Json busiest = Json::array();
+  const auto order = busiest_links(n);
+  for (std::size_t i = 0; i < order.size() && i < 10; ++i) {
+    const std::uint32_t dl = order[i];
+    const models::LinkStats& st = n.links[dl];
+    auto when = [](sim::SimTime t) -> Json {
+      return t == sim::SimTime::max() ? Json(nullptr) : Json(t.seconds());
+    };
+    busiest.push_back({{"from", n.link_from[dl]},
+                       {"to", n.link_to[dl]},
+                       {"capacity_bps", n.capacity_bps[dl]},
+                       {"peak_utilisation", st.peak_utilisation},
+                       {"peak_time_s", st.peak_time.seconds()},
+                       {"first_above_80_s", when(st.first_above_80)},
+                       {"first_above_100_s", when(st.first_above_100)},
+                       {"bytes_dropped", st.bits_dropped / 8.0},
+                       {"needed_capacity_bps",
+                        std::ceil(st.peak_offered_bps / n.target_utilisation)}});
+  }
+  return {{"hits_lost", s.hits_lost},
+          {"device_crashes", s.device_crashes},
+          {"peak_devices_down", s.peak_devices_down},
+          {"peak_sites_cut_off", s.peak_sites_cut_off},
+          {"peak_hosts_cut_off", s.peak_hosts_cut_off},
+          {"links_saturated", s.links_saturated},
+          {"max_link_utilisation", s.max_link_utilisation},
+          {"bytes_dropped", s.bytes_dropped},
+          {"busiest_links", busiest}};
 }
 
 Json worm_figures(const models::ReplicationSummary& s) {
@@ -283,7 +418,7 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
   j["parameters"] = parameters(scenario, runs.empty() ? 0 : runs.front().partitions);
   Json reps = Json::array();
   std::vector<std::optional<double>> t10, t50, t90, peak, total, now, patched, protected_hosts,
-      probes_blocked, hosts_cleaned;
+      probes_blocked, hosts_cleaned, hits_lost, device_crashes, sites_cut, saturated, dropped;
   for (const auto& run : runs) {
     const auto& s = run.summary;
     reps.push_back({{"replication", s.replication},
@@ -313,6 +448,14 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
                     {"probes_blocked", s.probes_blocked},
                     {"hosts_cleaned", s.hosts_cleaned},
                     {"events", s.events}});
+    if (s.has_network) {
+      reps.back()["network"] = network_figures(s, run.network);
+      hits_lost.push_back(static_cast<double>(s.hits_lost));
+      device_crashes.push_back(static_cast<double>(s.device_crashes));
+      sites_cut.push_back(static_cast<double>(s.peak_sites_cut_off));
+      saturated.push_back(static_cast<double>(s.links_saturated));
+      dropped.push_back(s.bytes_dropped);
+    }
     t10.push_back(s.time_to_fraction_s[0]);
     t50.push_back(s.time_to_fraction_s[1]);
     t90.push_back(s.time_to_fraction_s[2]);
@@ -336,6 +479,13 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
                     {"protected_hosts", estimate_json(protected_hosts)},
                     {"probes_blocked", estimate_json(probes_blocked)},
                     {"hosts_cleaned", estimate_json(hosts_cleaned)}};
+  if (scenario.network.enabled) {
+    j["aggregate"]["network"] = {{"hits_lost", estimate_json(hits_lost)},
+                                 {"device_crashes", estimate_json(device_crashes)},
+                                 {"peak_sites_cut_off", estimate_json(sites_cut)},
+                                 {"links_saturated", estimate_json(saturated)},
+                                 {"bytes_dropped", estimate_json(dropped)}};
+  }
   write_text_file(file, j.dump(2) + "\n");
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/network/network_runtime.hpp"
 #include "models/outbreak.hpp"
 #include "models/scenario/scenario.hpp"
 #include "sim/metrics.hpp"
@@ -21,6 +22,7 @@ struct ReplicationResult {
   std::uint32_t partitions = 0;
   std::vector<models::OutbreakEvent> events;    ///< recorded with --events
   std::vector<models::ActionLogEntry> actions;  ///< the scenario's defences and actions
+  models::NetworkRecord network;                ///< links and devices ([network] only)
 };
 
 /// Formats microseconds as decimal seconds, exactly and without trailing zeros ("90", "0.5").
@@ -42,6 +44,18 @@ void write_actions_csv(const std::filesystem::path& file,
 /// defence events (patched, defended, disconnected, cleaned) the worm column names the defence.
 void write_events_csv(const std::filesystem::path& file, const models::Scenario& scenario,
                       const std::vector<ReplicationResult>& runs);
+
+/// With [network] (no file otherwise):
+/// links.csv: `time_s,replication,from,to,worm_bps,worm_pps,offered_bps,capacity_bps,
+/// utilisation,dropped_bps` at every links sample, for links carrying worm traffic (or all);
+/// offered = worm + background; dropped = offered − capacity when above.
+/// links_summary.csv: `replication,link,from,to,capacity_bps,peak_utilisation,peak_time_s,
+/// first_above_80_s,first_above_100_s,worm_bytes,bytes_dropped,peak_offered_bps,
+/// needed_capacity_bps` for every directed link that carried worm traffic, busiest first; needed
+/// capacity keeps the link's peak at the target utilisation; empty times: never.
+/// devices.csv: `time_s,replication,device,name,model,state,cause` for every device state change.
+void write_network_csvs(const std::filesystem::path& folder,
+                        const std::vector<ReplicationResult>& runs);
 
 /// summary.json: schema version, program version, scenario hash (and variant), every parameter
 /// used (defaults included; the defences and actions with every field), per-replication figures

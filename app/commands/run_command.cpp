@@ -60,6 +60,16 @@ std::string with_commas(std::uint64_t v) {
   return out;
 }
 
+std::string format_bytes(double bytes) {
+  const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+  int u = 0;
+  while (bytes >= 1000 && u < 5) {
+    bytes /= 1000;
+    ++u;
+  }
+  return fmt::format("{:.{}f} {}", bytes, u == 0 ? 0 : 1, units[u]);
+}
+
 std::string clock_of(const models::Scenario& s, double seconds_since_start) {
   const auto t = s.simulation.start_epoch_s + static_cast<std::int64_t>(seconds_since_start);
   const std::int64_t secs = ((t % 86400) + 86400) % 86400;
@@ -98,11 +108,22 @@ void print_summary(const models::Scenario& s, const std::vector<analysis::Replic
     if (first.hosts_cleaned > 0) fmt::print(", {} hosts cleaned", with_commas(first.hosts_cleaned));
     fmt::print("\n");
   }
+  if (first.has_network) {
+    fmt::print("  network               {} links saturated (peak {:.0f}% utilisation), {} dropped\n",
+               with_commas(first.links_saturated), 100.0 * first.max_link_utilisation,
+               format_bytes(first.bytes_dropped));
+    fmt::print("                        {} hits lost; {} device crashes, at most {} down, "
+               "{} sites ({} hosts) cut off\n",
+               with_commas(first.hits_lost), with_commas(first.device_crashes),
+               with_commas(first.peak_devices_down), with_commas(first.peak_sites_cut_off),
+               with_commas(first.peak_hosts_cut_off));
+  }
   if (runs.size() > 1)
     fmt::print("  (figures of replication 0; all replications in summary.json)\n");
   fmt::print("  wall time             {:.2f} s\n", wall);
-  fmt::print("outputs in {}/ (curves.csv, actions.csv, {}summary.json, run.json)\n", out.string(),
-             runs.front().events.empty() ? "" : "events.csv, ");
+  fmt::print("outputs in {}/ (curves.csv, actions.csv, {}{}summary.json, run.json)\n",
+             out.string(), runs.front().events.empty() ? "" : "events.csv, ",
+             first.has_network ? "links.csv, links_summary.csv, devices.csv, " : "");
 }
 
 void print_stats(const std::vector<sim::RunStats>& stats, const Plan& plan,
@@ -231,7 +252,7 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
       models::ReplicationRun run = models::run_replication(scenario, r, options, choice);
       stats[r] = run.stats;
       results[r] = {run.summary, std::move(run.curves), run.partitions, std::move(run.events),
-                    std::move(run.actions)};
+                    std::move(run.actions), std::move(run.network)};
     };
     if (plan.windowed || threads == 1 || reps == 1) {
       for (std::uint32_t r = 0; r < reps; ++r) one(r);
@@ -248,6 +269,7 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     analysis::write_curves_csv(out / "curves.csv", results);
     analysis::write_actions_csv(out / "actions.csv", results);
     if (o->events) analysis::write_events_csv(out / "events.csv", scenario, results);
+    if (scenario.network.enabled) analysis::write_network_csvs(out, results);
     analysis::write_summary_json(out / "summary.json", scenario, results, WORMSIM_VERSION,
                                  o->per_probe);
     analysis::write_run_json(

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numbers>
 #include <stdexcept>
@@ -205,6 +206,16 @@ NetworkRuntime::NetworkRuntime(const Scenario& scenario, const World& world,
       Device dev;
       dev.node = v;
       dev.config = &d;
+      dev.params = {d.flag("http_crash"),
+                    d.flag("recovers"),
+                    d.duration("recovery").seconds(),
+                    d.number("max_pps"),
+                    d.number("cache_entries"),
+                    d.duration("cache_lifetime").seconds(),
+                    d.number("arp_pending"),
+                    d.duration("arp_timeout").seconds(),
+                    d.number("reload_probability"),
+                    d.duration("reload_time")};
       dev.net_site = site_on_node[v];
       devices_.push_back(dev);
     }
@@ -281,7 +292,7 @@ double NetworkRuntime::connection_probability(std::uint32_t site_a, std::uint32_
   if (lossless_) return 1.0;
   const net::Vertex a = net_site_node_[site_net_[site_a]];
   const net::Vertex b = net_site_node_[site_net_[site_b]];
-  const double d = loads_->delivery(a, b) * loads_->delivery(b, a);
+  const double d = delivery(a, b) * delivery(b, a);
   if (d >= 1.0) return 1.0;
   const double tcp = 1.0 - std::pow(1.0 - d, static_cast<double>(config_.syn_attempts));
   return shape.tcp ? tcp : d * tcp;
@@ -332,7 +343,7 @@ void NetworkRuntime::update_devices(sim::SimTime t, std::uint64_t step_index) {
   const double probes_spread = static_cast<double>(probes_spread_q16_) / kQ16;
   for (std::uint32_t i = 0; i < devices_.size(); ++i) {
     Device& dev = devices_[i];
-    const DeviceConfig& c = *dev.config;
+    const DeviceParams& c = dev.params;
     if (dev.down) {
       if (t >= dev.up_at) {
         dev.down = false;
@@ -348,7 +359,7 @@ void NetworkRuntime::update_devices(sim::SimTime t, std::uint64_t step_index) {
                           step_index * 4);
     // A port-80 probe to its own address: spread probes reach each address of the space at
     // rate total / space; local ones each address of the scanner's group.
-    if (c.flag("http_crash")) {
+    if (c.http_crash) {
       double lambda = http_spread / space_size_;
       if (dev.net_site != net::kNone) {
         const std::uint32_t g = net_site_group_[dev.net_site];
@@ -357,10 +368,9 @@ void NetworkRuntime::update_devices(sim::SimTime t, std::uint64_t step_index) {
       }
       if (lambda > 0 && var::uniform01(rng) < -std::expm1(-lambda * dt)) {
         dev.down = true;
-        dev.up_at = c.flag("recovers")
-                        ? t + sim::SimTime::from_seconds(var::exponential(
-                                  rng, 1.0 / c.duration("recovery").seconds()))
-                        : sim::SimTime::max();
+        dev.up_at = c.recovers ? t + sim::SimTime::from_seconds(
+                                         var::exponential(rng, 1.0 / c.recovery_s))
+                               : sim::SimTime::max();
         ++devices_down_;
         ++device_crashes_;
         changed = true;
@@ -371,7 +381,8 @@ void NetworkRuntime::update_devices(sim::SimTime t, std::uint64_t step_index) {
     }
     // Overload: forwarding rate, cache entries, pending ARP requests against the limits.
     const double pps = loads_->incoming_pps(dev.node);
-    const double cache = pps * probes_per_packet * c.duration("cache_lifetime").seconds();
+    if (c.max_pps <= 0 && c.cache_entries <= 0 && c.arp_pending <= 0) continue;
+    const double cache = pps * probes_per_packet * c.cache_lifetime_s;
     double arp_rate = 0;
     for (std::uint32_t k = arp_first_[i]; k < arp_first_[i + 1]; ++k) {
       const std::uint32_t s = arp_sites_[k];
@@ -386,7 +397,7 @@ void NetworkRuntime::update_devices(sim::SimTime t, std::uint64_t step_index) {
               : 0.0;
       arp_rate += arrivals * unused;
     }
-    const double arp = arp_rate * c.duration("arp_timeout").seconds();
+    const double arp = arp_rate * c.arp_timeout_s;
     double worst = 1.0;
     DeviceEvent::Cause cause = DeviceEvent::Cause::recovered;
     auto judge = [&](double value, double limit, DeviceEvent::Cause why) {
@@ -395,13 +406,13 @@ void NetworkRuntime::update_devices(sim::SimTime t, std::uint64_t step_index) {
         cause = why;
       }
     };
-    judge(pps, c.number("max_pps"), DeviceEvent::Cause::packet_rate);
-    judge(cache, c.number("cache_entries"), DeviceEvent::Cause::flow_cache);
-    judge(arp, c.number("arp_pending"), DeviceEvent::Cause::arp);
+    judge(pps, c.max_pps, DeviceEvent::Cause::packet_rate);
+    judge(cache, c.cache_entries, DeviceEvent::Cause::flow_cache);
+    judge(arp, c.arp_pending, DeviceEvent::Cause::arp);
     if (cause == DeviceEvent::Cause::recovered) continue;
-    if (var::uniform01(rng) < c.number("reload_probability")) {
+    if (var::uniform01(rng) < c.reload_probability) {
       dev.down = true;
-      dev.up_at = t + c.duration("reload_time");
+      dev.up_at = t + c.reload_time;
       ++devices_down_;
       ++device_crashes_;
       changed = true;
@@ -437,13 +448,20 @@ void NetworkRuntime::update_links(sim::SimTime t) {
   links_above_80_ = 0;
   links_above_100_ = 0;
   max_utilisation_ = 0;
+  keep_.assign(n, 1.0);
   for (net::DirectedLink dl = 0; dl < n; ++dl) {
-    const double offered = loads_->offered_bps(dl);
+    // As LinkLoads::offered_bps, utilisation and dropped_bps, from one load query.
+    const net::LinkLoad load = loads_->load(dl);
+    const double offered = std::max(0.0, load.bps) + loads_->background_bps(dl);
     if (offered <= 0) continue;
+    const double capacity = loads_->capacity_bps(dl);
+    const double u = capacity > 0 ? offered / capacity : std::numeric_limits<double>::infinity();
+    const double dropped = offered > capacity ? offered - capacity : 0.0;
+    if (dropped > 0) {
+      drops = true;
+      keep_[dl] = capacity / offered;
+    }
     LinkStats& st = record_.links[dl];
-    const double u = loads_->utilisation(dl);
-    const double dropped = loads_->dropped_bps(dl);
-    if (dropped > 0) drops = true;
     if (u > st.peak_utilisation) {
       st.peak_utilisation = u;
       st.peak_time = t;
@@ -458,10 +476,19 @@ void NetworkRuntime::update_links(sim::SimTime t) {
       if (st.first_above_100 == sim::SimTime::max()) st.first_above_100 = t;
     }
     st.bits_dropped += dropped * dt;
-    st.worm_bits += loads_->load(dl).bps * dt;
+    st.worm_bits += std::max(0.0, load.bps) * dt;
     max_utilisation_ = std::max(max_utilisation_, u);
   }
   lossless_ = !drops && down_nodes_.empty();
+}
+
+double NetworkRuntime::delivery(net::Vertex a, net::Vertex b) const {
+  const net::Routing& routing = loads_->routing();
+  if (a == b) return routing.is_down(a) ? 0.0 : 1.0;
+  double delivered = 1.0;
+  if (!routing.for_each_on_route(a, b, [&](net::DirectedLink dl) { delivered *= keep_[dl]; }))
+    return 0.0;
+  return delivered;
 }
 
 void NetworkRuntime::sample(sim::SimTime t) {

@@ -139,9 +139,17 @@ class NetworkRuntime {
     net::FluidRate spread, local;
     std::int64_t probes_spread_q16, probes_local_q16, http_spread_q16, http_local_q16;
   };
+  /// A device model's keys, read once.
+  struct DeviceParams {
+    bool http_crash = false, recovers = true;
+    double recovery_s = 0, max_pps = 0, cache_entries = 0, cache_lifetime_s = 0, arp_pending = 0,
+           arp_timeout_s = 0, reload_probability = 0;
+    sim::SimTime reload_time{0};
+  };
   struct Device {
     net::Vertex node;
     const DeviceConfig* config;
+    DeviceParams params;
     bool down = false;
     sim::SimTime up_at = sim::SimTime::max();
     std::uint32_t net_site = net::kNone;  ///< the net site whose range holds its address
@@ -151,6 +159,8 @@ class NetworkRuntime {
   void update_devices(sim::SimTime t, std::uint64_t step_index);
   void update_cut_off();
   void update_links(sim::SimTime t);
+  /// Share of traffic from a that reaches b at the last step (LinkLoads::delivery, from keep_).
+  double delivery(net::Vertex a, net::Vertex b) const;
 
   const Scenario& scenario_;
   const NetworkConfig& config_;
@@ -176,6 +186,7 @@ class NetworkRuntime {
   std::vector<net::Vertex> down_nodes_;
   net::Vertex reference_ = net::kNone;  ///< where "cut off" is judged from
   bool lossless_ = true;
+  std::vector<double> keep_;  ///< per directed link, 1 − drop probability at the last step
   std::uint64_t step_index_ = 0;
   sim::SimTime last_step_{0};
   // Figures.
