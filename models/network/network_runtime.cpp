@@ -251,10 +251,22 @@ NetworkRuntime::NetworkRuntime(const Scenario& scenario, const World& world,
         reference_ = v;
         break;
       }
+  // Links and devices are named by their nodes' names (a Zoo PoP's label) when those are unique,
+  // else by node ids.
+  std::vector<std::string> names;
+  for (net::Vertex v = 0; v < topology.node_count(); ++v) names.push_back(topology.node(v).name);
+  {
+    std::vector<std::string> sorted = names;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end() ||
+        std::find(sorted.begin(), sorted.end(), std::string()) != sorted.end())
+      for (net::Vertex v = 0; v < topology.node_count(); ++v) names[v] = topology.node(v).id;
+  }
+  for (std::size_t i = 0; i < devices_.size(); ++i) record_.device_node[i] = names[devices_[i].node];
   const net::Routing& routing = loads_->routing();
   for (net::DirectedLink dl = 0; dl < routing.directed_link_count(); ++dl) {
-    record_.link_from.push_back(topology.node(routing.from(dl)).id);
-    record_.link_to.push_back(topology.node(routing.to(dl)).id);
+    record_.link_from.push_back(names[routing.from(dl)]);
+    record_.link_to.push_back(names[routing.to(dl)]);
     record_.capacity_bps.push_back(loads_->capacity_bps(dl));
   }
   record_.links.assign(routing.directed_link_count(), LinkStats{});
