@@ -1093,6 +1093,11 @@ class Loader {
         }
       }
     }
+    if (c.topology && c.topology->internet() && c.inside.empty())
+      error(t.get("inside") ? t.get("inside")->source() : t.source(), tn, "inside",
+            fmt::format("missing: the address blocks behind {}'s nodes, e.g. inside = "
+                        "[\"128.2.0.0/16\"] (everything else lies behind its internet node)",
+                        c.topology->info.name));
     if (const toml::node* n = t.get("step"))
       if (auto v = read_duration(*n, tn, *info.find("step"))) c.step = *v;
     if (const toml::node* n = t.get("background_utilisation"))
@@ -1123,8 +1128,14 @@ class Loader {
     for (const char* key : {"syn_bytes", "echo_bytes"}) {
       const toml::node* n = t.get(key);
       if (n == nullptr) continue;
-      const auto text = read_string(*n, tn, key);
-      if (!text) continue;
+      if (!n->is_string()) {
+        error(n->source(), tn, key,
+              fmt::format("expected a packet size with its unit ({}), got {}", net::size_units,
+                          describe(*n)));
+        continue;
+      }
+      const std::string text_value = n->as_string()->get();
+      const std::optional<std::string> text = text_value;
       const auto bytes = net::parse_size(*text);
       if (!bytes || *bytes == 0 || *bytes > 65535) {
         error(n->source(), tn, key,
