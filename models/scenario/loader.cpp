@@ -1046,6 +1046,16 @@ class Loader {
                 fmt::format("parameters and nodes are for generators ({}); got the file {}",
                             "transit-stub, as-powerlaw, campus", as_quoted(c.source)));
         const std::string path = relative_to_file(c.source);
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec)) {
+          error(topo->source(), tn, "topology",
+                fmt::format("expected a topology file (relative paths start at the scenario "
+                            "file's folder), got {}, which {}",
+                            as_quoted(c.source),
+                            std::filesystem::exists(path, ec) ? "is not a file"
+                                                              : "does not exist"));
+          return;
+        }
         if (path.ends_with(".txt")) {
           topology = net::read_as_graph(path);
         } else if (path.ends_with(".graphml") || path.ends_with(".xml")) {
