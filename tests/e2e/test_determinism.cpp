@@ -102,8 +102,8 @@ TEST_CASE("e2e: events.csv is byte-identical for 1 and 4 threads and logs every 
 }
 
 // The windowed scheduler reproduces the sequential scheduler's bytes (DESIGN.md, "Schedulers") on
-// every outbreak of scenarios/ and on 1, 2 and 4 threads: curves.csv, summary.json and
-// events.csv. The first two simulated hours of each scenario (the hours with infections,
+// every outbreak of scenarios/ and on 1, 2 and 4 threads: curves.csv, summary.json, events.csv,
+// actions.csv and, with [network], links.csv, links_summary.csv and devices.csv. The first two simulated hours of each scenario (the hours with infections,
 // crashes, reboots and cross-partition deliveries in every one of them). Every variant of a
 // file with [[variant]] tables (its defences: patches, firewalls, quarantine, filters) is held
 // to the same, on 2 threads and for its first hour, to keep the suite within minutes. One
@@ -121,9 +121,15 @@ TEST_CASE("e2e: the windowed scheduler gives the sequential scheduler's bytes on
           run_command(wormsim_exe() + " run '" + scenario + "' --replications 1 --events --out '" +
                       dir.string() + "' " + flags);
       REQUIRE(r.status == 0);
-      std::array<std::string, 4> files{
+      // The network's files exist with [network] only.
+      auto maybe = [&](const char* name) {
+        return std::filesystem::exists(dir / name) ? read_file(dir / name) : std::string();
+      };
+      std::array<std::string, 7> files{
           read_file(dir / "curves.csv"), read_file(dir / "summary.json"),
-          read_file(dir / "events.csv"), read_file(dir / "actions.csv")};
+          read_file(dir / "events.csv"), read_file(dir / "actions.csv"),
+          maybe("links.csv"),            maybe("links_summary.csv"),
+          maybe("devices.csv")};
       std::filesystem::remove_all(dir);
       return files;
     };
