@@ -336,8 +336,21 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
   }
 
   init_defences();
-  if (scenario.network.enabled)
+  if (scenario.network.enabled) {
     network_ = std::make_unique<NetworkRuntime>(scenario, world_, key_);
+    // Code Red's flood of www.whitehouse.gov's address of July 2001 loads the routes to it.
+    for (const auto& w : worms_)
+      if (w->flood_rate > 0 &&
+          (w->kind == Worm::Kind::codered_v1 || w->kind == Worm::Kind::codered_v2)) {
+        constexpr std::uint32_t kWhiteHouse = (198u << 24) | (137u << 16) | (240u << 8) | 91u;
+        network_->set_flood(w->index, &w->flood_days, w->flood_rate, kWhiteHouse);
+        for (std::uint32_t pos = 0; pos < w->host_of.size(); ++pos)
+          if (w->state[pos] == WormState::infected) {
+            const std::uint32_t host = w->host_of[pos];
+            network_->change_running(host_partition_[host], world_.hosts.site[host], w->index, +1);
+          }
+      }
+  }
 
   // Curves: per worm (suffixed with the model when several are released), then host outcomes.
   const bool several = worms_.size() > 1;
@@ -400,6 +413,11 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
   }
 }
 
+void Outbreak::set_running(Worm& w, std::uint32_t host, int delta, sim::Context& ctx) {
+  books(ctx).worm[w.index].run(ctx.now(), delta);
+  if (network_) network_->change_running(ctx.partition(), world_.hosts.site[host], w.index, delta);
+}
+
 Outbreak::PartitionBooks& Outbreak::books(sim::Context& ctx) {
   return books_[ctx.partition()];
 }
@@ -436,7 +454,7 @@ void Outbreak::remove_worm(Worm& w, std::uint32_t pos, sim::Context& ctx) {
   if (w.state[pos] != WormState::infected) return;
   stop_scanning(w, pos, ctx);
   auto& bw = books(ctx).worm[w.index];
-  bw.run(ctx.now(), -1);
+  set_running(w, w.host_of[pos], -1, ctx);
   --bw.infected_now;
   ++bw.susceptible;
   w.state[pos] = WormState::susceptible;
@@ -748,7 +766,7 @@ void Outbreak::infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Con
   --bw.susceptible;
   ++bw.infected_now;
   ++bw.new_infections;
-  bw.run(ctx.now(), +1);
+  set_running(w, host, +1, ctx);
   if (w.shrink_on_infection) bw.leave_live.push_back(pos);
   if ((w.kind == Worm::Kind::codered_v1 || w.kind == Worm::Kind::codered_v2) &&
       world_.hosts.locale[host] == Locale::en)
@@ -776,7 +794,7 @@ void Outbreak::welchia_cleans(std::uint32_t host, bool patched, sim::SimTime reb
     auto& bo = b.worm[other.index];
     if (other.state[p] == WormState::infected) {
       stop_scanning(other, p, ctx);
-      bo.run(ctx.now(), -1);
+      set_running(other, host, -1, ctx);
       --bo.infected_now;
       ++bo.susceptible;
       other.state[p] = WormState::susceptible;
@@ -813,7 +831,7 @@ void Outbreak::on_reboot_start(std::uint32_t host, sim::Context& ctx) {
     if (pos >= w.host_of.size()) continue;
     const auto p = static_cast<std::uint32_t>(pos);
     stop_scanning(w, p, ctx);
-    if (w.state[p] == WormState::infected) b.worm[w.index].run(ctx.now(), -1);
+    if (w.state[p] == WormState::infected) set_running(w, host, -1, ctx);
     if (w.memory_resident && w.state[p] == WormState::infected) {
       --b.worm[w.index].infected_now;
       if (w.infectable[p]) {
@@ -837,7 +855,7 @@ void Outbreak::on_reboot_end(std::uint32_t host, sim::Context& ctx) {
     Worm& w = *wp;
     const std::size_t pos = w.position_of(world_.hosts.address[host]);
     if (pos >= w.host_of.size() || w.state[pos] != WormState::infected) continue;
-    books(ctx).worm[w.index].run(ctx.now(), +1);
+    set_running(w, host, +1, ctx);
     if (w.rescans_after_reboot) start_scanning(w, static_cast<std::uint32_t>(pos), ctx);
   }
 }

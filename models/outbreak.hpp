@@ -169,6 +169,8 @@ class Outbreak final : public sim::Model {
   void schedule_next(Worm& w, std::uint32_t pos, double p, sim::RandomStream& rng,
                      sim::Context& ctx);
   void stop_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx);
+  /// An infected host starts (+1) or stops (-1) running the worm: it floods on flood days.
+  void set_running(Worm& w, std::uint32_t host, int delta, sim::Context& ctx);
   void on_scan(Worm& w, const sim::Event& e, sim::Context& ctx);
   void on_probe(Worm& w, const sim::Event& e, sim::Context& ctx);
   void deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos, sim::RandomStream& rng,

@@ -305,6 +305,11 @@ std::vector<ModelInfo> make_scenario_tables() {
             "Windows 2000 TCP/IP [S]", {}},
            {"echo_bytes", ParamType::string, "B", "92B", 0, 0,
             "Size of Welchia's ICMP echo request.", "REFERENCE.md, Welchia [V/S]", {}},
+           {"flood_bytes", ParamType::string, "B", "40B", 0, 0,
+            "Size of a packet of Code Red's flood of 198.137.240.91 (flood_rate packets/s per "
+            "infected host on flood days). Blaster's flood is not put on links: "
+            "windowsupdate.com no longer resolved by 16 August 2003.",
+            "[?] a bare TCP/IP header, as Blaster's 40-byte SYNs", {}},
            {"links_every", ParamType::duration, "", "(sample_every)", 1e-6, 3.1536e7,
             "Interval between rows of links.csv (a multiple of sample_every).", "", {}},
            {"links", ParamType::choice, "", "loaded", 0, 0,

@@ -338,6 +338,7 @@ Json parameters(const models::Scenario& s, std::uint32_t partitions) {
                     {"syn_attempts", n.syn_attempts},
                     {"syn_bytes", n.syn_bytes},
                     {"echo_bytes", n.echo_bytes},
+                    {"flood_bytes", n.flood_bytes},
                     {"links_every", sim::format_duration(n.links_every.us > 0
                                                              ? n.links_every
                                                              : s.simulation.sample_every)},

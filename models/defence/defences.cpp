@@ -419,7 +419,7 @@ void Outbreak::clean_host(std::uint32_t host, sim::Context& ctx) {
     if (w.state[pos] != WormState::infected) continue;
     stop_scanning(w, pos, ctx);
     auto& bw = b.worm[w.index];
-    if (!hosts_->down[host]) bw.run(ctx.now(), -1);
+    if (!hosts_->down[host]) set_running(w, host, -1, ctx);
     --bw.infected_now;
     ++bw.susceptible;
     w.state[pos] = WormState::susceptible;

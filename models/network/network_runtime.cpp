@@ -109,8 +109,8 @@ NetworkRuntime::NetworkRuntime(const Scenario& scenario, const World& world,
   const std::vector<net::Vertex> candidates = net::attachment_candidates(topology);
   const std::uint64_t total = ranges.total();
   const std::size_t c_count = total == 0 ? 0 : candidates.size();
-  std::vector<std::uint64_t> start(c_count + 1);
-  for (std::size_t c = 0; c <= c_count; ++c)
+  std::vector<std::uint64_t> start(c_count + 1, 0);
+  for (std::size_t c = 1; c <= c_count; ++c)
     start[c] = static_cast<std::uint64_t>((static_cast<sim::uint128>(total) * c) / c_count);
   std::map<std::uint64_t, std::uint32_t> group_of_key;
   auto new_group = [&](std::uint64_t key_value) {
@@ -148,18 +148,19 @@ NetworkRuntime::NetworkRuntime(const Scenario& scenario, const World& world,
   site_net_.resize(world.sites.size());
   net_site_hosts_.assign(sites, 0);
   net_site_sites_.assign(sites, 0);
-  for (std::size_t i = 0; i < world.sites.size(); ++i) {
-    const auto pos = ranges.position(world.sites[i].base);
-    std::uint32_t s;
+  // The net site owning an address.
+  address_to_net_site_ = [ranges, start, c_count, internet](std::uint32_t a) -> std::uint32_t {
+    const auto pos = ranges.position(a);
     if (pos && c_count > 0) {
       const auto it = std::upper_bound(start.begin(), start.end(), *pos);
-      s = static_cast<std::uint32_t>(std::min<std::size_t>(
+      return static_cast<std::uint32_t>(std::min<std::size_t>(
           static_cast<std::size_t>(it - start.begin()) - 1, c_count - 1));
-    } else if (internet) {
-      s = static_cast<std::uint32_t>(c_count);
-    } else {
-      throw std::logic_error("NetworkRuntime: a site lies outside the address space");
     }
+    if (internet) return static_cast<std::uint32_t>(c_count);
+    throw std::logic_error("NetworkRuntime: an address lies outside the address space");
+  };
+  for (std::size_t i = 0; i < world.sites.size(); ++i) {
+    const std::uint32_t s = address_to_net_site_(world.sites[i].base);
     site_net_[i] = s;
     ++net_site_sites_[s];
   }
@@ -189,6 +190,7 @@ NetworkRuntime::NetworkRuntime(const Scenario& scenario, const World& world,
   probes_local_q16_.assign(group_addresses_.size(), 0);
   http_local_q16_.assign(group_addresses_.size(), 0);
   pending_.resize(world.partitions);
+  pending_running_.resize(world.partitions);
 
   // Devices: each node gets the first [[device]] whose nodes include it and whose draw for it
   // falls within its share.
@@ -310,7 +312,77 @@ double NetworkRuntime::connection_probability(std::uint32_t site_a, std::uint32_
   return shape.tcp ? tcp : d * tcp;
 }
 
+void NetworkRuntime::set_flood(std::uint16_t worm, const FloodCalendar* calendar,
+                               double packets_per_s, std::uint32_t target) {
+  // A target outside a generated Internet's address space sits on no node: nothing to load.
+  if (!scenario_.address_space.prefix.contains(target) && !topology_.internet()) return;
+  Flood f;
+  f.worm = worm;
+  f.calendar = calendar;
+  f.packets_per_s = packets_per_s;
+  f.target_site = address_to_net_site_(target);
+  f.running.assign(net_site_node_.size(), 0);
+  f.on_route.assign(loads_->directed_link_count(), 0);
+  floods_.push_back(std::move(f));
+}
+
+void NetworkRuntime::change_running(std::uint32_t partition, std::uint32_t site,
+                                    std::uint16_t worm, int delta) {
+  for (const Flood& f : floods_)
+    if (f.worm == worm) {
+      pending_running_[partition].push_back({site_net_[site], worm, delta});
+      return;
+    }
+}
+
+void NetworkRuntime::route_flood(Flood& f, std::uint32_t net_site, std::int64_t delta) {
+  loads_->routing().for_each_on_route(net_site_node_[net_site], net_site_node_[f.target_site],
+                                      [&](net::DirectedLink dl) { f.on_route[dl] += delta; });
+}
+
+void NetworkRuntime::reroute_floods() {
+  for (Flood& f : floods_) {
+    std::fill(f.on_route.begin(), f.on_route.end(), 0);
+    for (std::uint32_t s = 0; s < f.running.size(); ++s)
+      if (f.running[s] != 0) route_flood(f, s, f.running[s]);
+  }
+}
+
+void NetworkRuntime::flood_loads() {
+  bool any = false;
+  for (const Flood& f : floods_) any = any || (f.active > 0 && f.total > 0);
+  if (!any && !flooding_) return;
+  const std::size_t n = loads_->directed_link_count();
+  flood_bps_.assign(n, 0.0);
+  flood_pps_.assign(n, 0.0);
+  flood_node_pps_.assign(topology_.node_count(), 0.0);
+  flooding_ = any;
+  if (!any) return;
+  const net::Routing& routing = loads_->routing();
+  for (const Flood& f : floods_) {
+    const double pps_per_host = f.active * f.packets_per_s;
+    if (pps_per_host <= 0) continue;
+    for (net::DirectedLink dl = 0; dl < n; ++dl) {
+      if (f.on_route[dl] == 0) continue;
+      const double pps = pps_per_host * static_cast<double>(f.on_route[dl]);
+      flood_pps_[dl] += pps;
+      flood_bps_[dl] += pps * config_.flood_bytes * 8.0;
+      flood_node_pps_[routing.to(dl)] += pps;
+    }
+  }
+}
+
 void NetworkRuntime::apply_changes() {
+  for (auto& list : pending_running_) {
+    for (const RunChange& c : list)
+      for (Flood& f : floods_)
+        if (f.worm == c.worm) {
+          f.running[c.net_site] += c.delta;
+          f.total += c.delta;
+          route_flood(f, c.net_site, c.delta);
+        }
+    list.clear();
+  }
   for (auto& list : pending_) {
     for (const Change& c : list) {
       if (c.spread != net::FluidRate{}) loads_->add_rate(c.net_site, net::TrafficClass::spread, c.spread);
@@ -338,13 +410,28 @@ void NetworkRuntime::step(sim::SimTime t) {
                                   (1.0 - config_.cycle_trough) * 0.5 * (1.0 + std::cos(phase)));
   }
   loads_->step();
-  update_devices(t, step_index_++);
+  const double dt = std::min(config_.step, scenario_.simulation.duration - t).seconds();
+  double flood_bps = 0;
+  for (Flood& f : floods_) {
+    const std::int64_t from = scenario_.simulation.start_epoch_s * 1'000'000 + t.us;
+    const auto span = static_cast<std::int64_t>(dt * 1e6);
+    f.active = span > 0 ? static_cast<double>(f.calendar->flood_us(from, from + span)) /
+                              static_cast<double>(span)
+                        : 0.0;
+    flood_bps += f.active * f.packets_per_s * config_.flood_bytes * 8.0 *
+                 static_cast<double>(f.total);
+  }
+  flood_loads();
+  if (update_devices(t, step_index_++)) {
+    reroute_floods();
+    if (flooding_) flood_loads();
+  }
   update_links(t);
-  worm_bps_ = sent_.bps();
+  worm_bps_ = sent_.bps() + flood_bps;
 }
 
-void NetworkRuntime::update_devices(sim::SimTime t, std::uint64_t step_index) {
-  if (devices_.empty()) return;
+bool NetworkRuntime::update_devices(sim::SimTime t, std::uint64_t step_index) {
+  if (devices_.empty()) return false;
   const double dt =
       std::min(config_.step, scenario_.simulation.duration - t).seconds();
   bool changed = false;
@@ -392,7 +479,8 @@ void NetworkRuntime::update_devices(sim::SimTime t, std::uint64_t step_index) {
       }
     }
     // Overload: forwarding rate, cache entries, pending ARP requests against the limits.
-    const double pps = loads_->incoming_pps(dev.node);
+    const double pps =
+        loads_->incoming_pps(dev.node) + (flooding_ ? flood_node_pps_[dev.node] : 0.0);
     if (c.max_pps <= 0 && c.cache_entries <= 0 && c.arp_pending <= 0) continue;
     const double cache = pps * probes_per_packet * c.cache_lifetime_s;
     double arp_rate = 0;
@@ -431,13 +519,14 @@ void NetworkRuntime::update_devices(sim::SimTime t, std::uint64_t step_index) {
       record_.device_events.push_back({t, i, DeviceEvent::State::reloading, cause});
     }
   }
-  if (!changed) return;
+  if (!changed) return false;
   down_nodes_.clear();
   for (const Device& dev : devices_)
     if (dev.down) down_nodes_.push_back(dev.node);
   loads_->set_down(down_nodes_);
   update_cut_off();
   peak_devices_down_ = std::max(peak_devices_down_, devices_down_);
+  return true;
 }
 
 void NetworkRuntime::update_cut_off() {
@@ -464,7 +553,8 @@ void NetworkRuntime::update_links(sim::SimTime t) {
   for (net::DirectedLink dl = 0; dl < n; ++dl) {
     // As LinkLoads::offered_bps, utilisation and dropped_bps, from one load query.
     const net::LinkLoad load = loads_->load(dl);
-    const double offered = std::max(0.0, load.bps) + loads_->background_bps(dl);
+    const double worm = std::max(0.0, load.bps) + (flooding_ ? flood_bps_[dl] : 0.0);
+    const double offered = worm + loads_->background_bps(dl);
     if (offered <= 0) continue;
     const double capacity = loads_->capacity_bps(dl);
     const double u = capacity > 0 ? offered / capacity : std::numeric_limits<double>::infinity();
@@ -488,7 +578,7 @@ void NetworkRuntime::update_links(sim::SimTime t) {
       if (st.first_above_100 == sim::SimTime::max()) st.first_above_100 = t;
     }
     st.bits_dropped += dropped * dt;
-    st.worm_bits += std::max(0.0, load.bps) * dt;
+    st.worm_bits += worm * dt;
     max_utilisation_ = std::max(max_utilisation_, u);
   }
   lossless_ = !drops && down_nodes_.empty();
@@ -510,10 +600,15 @@ void NetworkRuntime::sample(sim::SimTime t) {
   const std::size_t n = loads_->directed_link_count();
   for (net::DirectedLink dl = 0; dl < n; ++dl) {
     const net::LinkLoad l = loads_->load(dl);
-    if (!config_.all_links && l.bps <= 0) continue;
-    record_.samples.push_back({t, dl, std::max(0.0, l.bps), std::max(0.0, l.pps),
-                               loads_->offered_bps(dl), loads_->utilisation(dl),
-                               loads_->dropped_bps(dl)});
+    const double bps = std::max(0.0, l.bps) + (flooding_ ? flood_bps_[dl] : 0.0);
+    const double pps = std::max(0.0, l.pps) + (flooding_ ? flood_pps_[dl] : 0.0);
+    if (!config_.all_links && bps <= 0) continue;
+    const double offered = bps + loads_->background_bps(dl);
+    const double capacity = loads_->capacity_bps(dl);
+    record_.samples.push_back(
+        {t, dl, bps, pps, offered,
+         capacity > 0 ? offered / capacity : std::numeric_limits<double>::infinity(),
+         offered > capacity ? offered - capacity : 0.0});
   }
 }
 

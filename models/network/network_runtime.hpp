@@ -18,12 +18,14 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "models/scenario/scenario.hpp"
+#include "models/worm/calendar.hpp"
 #include "net/link_loads.hpp"
 #include "sim/time.hpp"
 
@@ -97,6 +99,14 @@ class NetworkRuntime {
   void change(std::uint32_t partition, std::uint32_t site, const ProbeTraffic& shape,
               double probes_per_s, int sign);
 
+  /// A worm's flood: `packets_per_s` from every running infected host to `target` on its
+  /// calendar's flood days, packets of NetworkConfig::flood_bytes. Before the first step.
+  void set_flood(std::uint16_t worm, const FloodCalendar* calendar, double packets_per_s,
+                 std::uint32_t target);
+  /// An infected host of world site `site` starts (+1) or stops (-1) running `worm` (up and
+  /// infected: it floods on flood days). Called by handlers of `partition` only.
+  void change_running(std::uint32_t partition, std::uint32_t site, std::uint16_t worm, int delta);
+
   /// True when no link drops and no node is down (as of the last step): every hit lands.
   bool lossless() const { return lossless_; }
   /// The probability that a connection attempt from world site a to world site b gets through,
@@ -155,8 +165,29 @@ class NetworkRuntime {
     std::uint32_t net_site = net::kNone;  ///< the net site whose range holds its address
   };
 
+  /// A flood: running hosts per net site, and on each directed link the running hosts whose
+  /// route to the target crosses it (integers: exact whatever the order of changes).
+  struct Flood {
+    std::uint16_t worm = 0;
+    const FloodCalendar* calendar = nullptr;
+    double packets_per_s = 0;
+    std::uint32_t target_site = 0;
+    std::vector<std::int64_t> running, on_route;
+    std::int64_t total = 0;
+    double active = 0;  ///< share of the current step that falls on flood days
+  };
+  struct RunChange {
+    std::uint32_t net_site;
+    std::uint16_t worm;
+    std::int32_t delta;
+  };
+
   void apply_changes();
-  void update_devices(sim::SimTime t, std::uint64_t step_index);
+  void route_flood(Flood& f, std::uint32_t net_site, std::int64_t delta);
+  void reroute_floods();
+  void flood_loads();
+  /// Returns whether a device went down or came back (routes changed).
+  bool update_devices(sim::SimTime t, std::uint64_t step_index);
   void update_cut_off();
   void update_links(sim::SimTime t);
   /// Share of traffic from a that reaches b at the last step (LinkLoads::delivery, from keep_).
@@ -176,6 +207,11 @@ class NetworkRuntime {
   std::vector<double> group_addresses_;
   std::vector<std::uint32_t> site_net_;  ///< world site -> net site
   std::vector<std::vector<Change>> pending_;
+  std::vector<std::vector<RunChange>> pending_running_;
+  std::vector<Flood> floods_;
+  bool flooding_ = false;  ///< a flood was on at the last step
+  std::vector<double> flood_bps_, flood_pps_, flood_node_pps_;  ///< per directed link, per node
+  std::function<std::uint32_t(std::uint32_t)> address_to_net_site_;
   // Probe rates (fixed point, 2^-16 probes/s): spread over the space in all, local per group.
   std::int64_t probes_spread_q16_ = 0, http_spread_q16_ = 0;
   std::vector<std::int64_t> probes_local_q16_, http_local_q16_;

@@ -1135,7 +1135,7 @@ class Loader {
     if (const toml::node* n = t.get("syn_attempts"))
       if (auto v = read_integer(*n, tn, *info.find("syn_attempts")))
         c.syn_attempts = static_cast<std::uint32_t>(*v);
-    for (const char* key : {"syn_bytes", "echo_bytes"}) {
+    for (const char* key : {"syn_bytes", "echo_bytes", "flood_bytes"}) {
       const toml::node* n = t.get(key);
       if (n == nullptr) continue;
       if (!n->is_string()) {
@@ -1153,8 +1153,9 @@ class Loader {
                           net::size_units, as_quoted(*text)));
         continue;
       }
-      (std::string_view(key) == "syn_bytes" ? c.syn_bytes : c.echo_bytes) =
-          static_cast<double>(*bytes);
+      (std::string_view(key) == "syn_bytes"    ? c.syn_bytes
+       : std::string_view(key) == "echo_bytes" ? c.echo_bytes
+                                               : c.flood_bytes) = static_cast<double>(*bytes);
     }
     if (const toml::node* n = t.get("links_every")) {
       if (auto v = read_duration(*n, tn, *info.find("links_every"))) {

@@ -157,6 +157,7 @@ struct NetworkConfig {
   std::uint32_t syn_attempts = 3;     ///< SYN packets per connection attempt that gets no answer
   double syn_bytes = 48;
   double echo_bytes = 92;
+  double flood_bytes = 40;  ///< a flood packet (Code Red's flood of 198.137.240.91)
   sim::SimTime links_every{0};  ///< rows of links.csv; 0: every sample
   bool all_links = false;       ///< links.csv: every link, not only those carrying worm traffic
   double target_utilisation = 0.8;

@@ -128,3 +128,36 @@ recovers = false
   CHECK(r.summary.hits_lost > 0);
   CHECK(r.summary.infected_total < 1500);
 }
+
+TEST_CASE("network: Code Red's flood loads the routes to 198.137.240.91 on flood days",
+          "[network]") {
+  // Spreading stops at 00:00 UTC on 20 July; from then every infected host (none reboots here)
+  // sends 100 packets/s of 40 bytes, 32,000 bit/s, to the one address; no probes any more.
+  std::string text = with_network("10Gbps");
+  text.replace(text.find("2001-07-19T10:00:00Z"), 20, "2001-07-19T23:30:00Z");
+  text.replace(text.find("prefix = \"10.0.0.0/14\""), 22, "prefix = \"0.0.0.0/0\"");
+  text.replace(text.find("duration = \"40m\""), 16, "duration = \"1h\"");
+  text.replace(text.find("probe_rate = \"20/s\""), 19, "probe_rate = \"20000/s\"");
+  const ReplicationRun r = run(text);
+  const sim::MetricTable& c = r.curves;
+  REQUIRE(c.sample_count() == 61);
+  std::size_t flooding = 0;
+  for (std::size_t s = 1; s < c.sample_count(); ++s) {
+    CAPTURE(s);
+    const double infected = at(c, s, "infected_now");
+    if (s < 30) {
+      CHECK(std::abs(at(c, s, "worm_traffic_bps") - at(c, s, "scanning") * 20'000 * 3 * 48 * 8) <=
+            1.0 + 1e-9 * at(c, s, "worm_traffic_bps"));
+    } else if (s > 30) {
+      CHECK(at(c, s, "scanning") == 0);
+      CHECK(at(c, s, "worm_traffic_bps") == Approx(infected * 32'000.0).epsilon(1e-12));
+      flooding += infected > 0;
+    }
+  }
+  CHECK(flooding == 30);
+  // All of it ends on one customer site's access link.
+  const auto& n = r.network;
+  double most = 0;
+  for (const auto& l : n.links) most = std::max(most, l.peak_offered_bps);
+  CHECK(most >= at(c, c.sample_count() - 1, "infected_now") * 32'000.0);
+}
