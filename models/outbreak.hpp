@@ -141,6 +141,8 @@ class Outbreak final : public sim::Model {
   sim::SimTime network_step() const;
   /// What the network recorded (links, devices); empty without a network. Call once, at the end.
   NetworkRecord take_network_record();
+  /// The network at run time; null without [network].
+  const NetworkRuntime* network() const { return network_.get(); }
 
   const sim::MetricTable& curves() const { return curves_; }
   ReplicationSummary summarize(std::uint64_t events) const;

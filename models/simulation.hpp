@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "models/network/network_runtime.hpp"
 #include "models/outbreak.hpp"
@@ -32,5 +33,30 @@ struct SchedulerChoice {
 
 ReplicationRun run_replication(const Scenario& scenario, std::uint64_t replication,
                                const OutbreakOptions& options, SchedulerChoice scheduler = {});
+
+/// One replication that runs in pauses on the sequential scheduler (an exercise): the same
+/// outbreak and bytes as run_replication, advanced a step at a time. `scenario` must outlive it.
+class ReplicationSession {
+ public:
+  ReplicationSession(const Scenario& scenario, std::uint64_t replication,
+                     const OutbreakOptions& options);
+  ~ReplicationSession();
+  /// Runs until t (clamped to the scenario's end); false once the run has ended.
+  bool advance_to(sim::SimTime t);
+  sim::SimTime now() const;
+  bool finished() const;
+  /// The curves so far (every sample at or before now()).
+  const sim::MetricTable& curves() const;
+  /// The figures so far.
+  ReplicationSummary summary() const;
+  /// The network at run time; null without [network].
+  const NetworkRuntime* network() const;
+  /// Ends the session: the run as run_replication would give it (at the time reached).
+  ReplicationRun finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace wormsim::models

@@ -26,46 +26,73 @@ bool run_barrier(Model& model, const RunPlan& plan, NextBarrier& b, std::uint64_
   return true;
 }
 
-RunStats SequentialScheduler::run(Model& model, const RunPlan& plan) {
-  const std::uint32_t partitions = model.partition_count();
-  std::vector<std::uint64_t> sequence(partitions, 0);
+struct SequentialRun::State {
+  std::vector<std::uint64_t> sequence;
   EventQueue queue;
   Context ctx;
-  RunStats stats;
-  for (std::uint32_t p = 0; p < partitions; ++p) {
-    ctx.bind(p, SimTime{0}, &sequence[p], &queue, nullptr, model.lookahead(), plan.end);
-    model.start(ctx);
-  }
   std::uint64_t sample_index = 0;
-  NextBarrier next{SimTime{0}, plan.step_every > SimTime{0} && plan.step_every < plan.end
-                                   ? plan.step_every
-                                   : SimTime::max()};
-  for (;;) {
+  NextBarrier next;
+};
+
+SequentialRun::SequentialRun(Model& model, const RunPlan& plan)
+    : model_(model), plan_(plan), state_(std::make_unique<State>()) {
+  State& st = *state_;
+  const std::uint32_t partitions = model.partition_count();
+  st.sequence.assign(partitions, 0);
+  for (std::uint32_t p = 0; p < partitions; ++p) {
+    st.ctx.bind(p, SimTime{0}, &st.sequence[p], &st.queue, nullptr, model.lookahead(), plan.end);
+    model.start(st.ctx);
+  }
+  st.next = NextBarrier{SimTime{0}, plan.step_every > SimTime{0} && plan.step_every < plan.end
+                                        ? plan.step_every
+                                        : SimTime::max()};
+}
+
+SequentialRun::~SequentialRun() = default;
+
+bool SequentialRun::advance_to(SimTime t) {
+  if (finished_) return false;
+  if (t > plan_.end) t = plan_.end;
+  State& st = *state_;
+  EventQueue& queue = st.queue;
+  Context& ctx = st.ctx;
+  while (st.next.at() <= t) {
     // Handle every event strictly before the next barrier.
-    const SimTime barrier = next.at();
+    const SimTime barrier = st.next.at();
     while (!queue.empty() && queue.top().time < barrier) {
       const Event e = queue.pop();
       if (e.time < ctx.now()) [[unlikely]]
         throw std::logic_error("SequentialScheduler: the event queue returned an event at " +
                                std::to_string(e.time.us) + " us after one at " +
                                std::to_string(ctx.now().us) + " us");
-      if (!queue.empty()) model.prefetch(queue.top());
+      if (!queue.empty()) model_.prefetch(queue.top());
       ctx.set_now(e.time);
-      ctx.set_partition(e.target_partition, &sequence[e.target_partition]);
-      model.handle(e, ctx);
-      ++stats.events;
+      ctx.set_partition(e.target_partition, &st.sequence[e.target_partition]);
+      model_.handle(e, ctx);
+      ++stats_.events;
     }
     const auto barrier_start = std::chrono::steady_clock::now();
-    const bool is_sample = next.sample == barrier;
-    const bool more = run_barrier(model, plan, next, sample_index);
-    stats.barrier_ns +=
+    const bool is_sample = st.next.sample == barrier;
+    const bool more = run_barrier(model_, plan_, st.next, st.sample_index);
+    stats_.barrier_ns +=
         static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                        std::chrono::steady_clock::now() - barrier_start)
                                        .count());
-    if (is_sample) ++stats.samples;
-    if (!more) break;
+    if (is_sample) ++stats_.samples;
+    reached_ = barrier;
+    if (!more) {
+      finished_ = true;
+      return false;
+    }
   }
-  return stats;
+  reached_ = t;
+  return true;
+}
+
+RunStats SequentialScheduler::run(Model& model, const RunPlan& plan) {
+  SequentialRun run(model, plan);
+  run.advance_to(plan.end);
+  return run.stats();
 }
 
 }  // namespace wormsim::sim

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "sim/model.hpp"
 #include "sim/time.hpp"
@@ -34,6 +35,35 @@ bool run_barrier(Model& model, const RunPlan& plan, NextBarrier& b, std::uint64_
 class SequentialScheduler {
  public:
   RunStats run(Model& model, const RunPlan& plan);
+};
+
+/// One run of the sequential scheduler that can pause: advance_to(t) handles every event before
+/// t and every barrier at or before t, then returns; the next call goes on from there. Running
+/// to the end in any number of pauses gives what SequentialScheduler::run gives (an exercise
+/// steps through a run this way).
+class SequentialRun {
+ public:
+  /// Starts the model (its start() for every partition); nothing is handled yet.
+  SequentialRun(Model& model, const RunPlan& plan);
+  ~SequentialRun();
+  SequentialRun(const SequentialRun&) = delete;
+  SequentialRun& operator=(const SequentialRun&) = delete;
+
+  /// Runs until t (clamped to the end). Returns false once the run has ended.
+  bool advance_to(SimTime t);
+  /// The time reached: every barrier at or before it has run.
+  SimTime now() const { return reached_; }
+  bool finished() const { return finished_; }
+  const RunStats& stats() const { return stats_; }
+
+ private:
+  struct State;
+  Model& model_;
+  RunPlan plan_;
+  std::unique_ptr<State> state_;
+  SimTime reached_{0};
+  bool finished_ = false;
+  RunStats stats_;
 };
 
 }  // namespace wormsim::sim

@@ -630,6 +630,27 @@ double NetworkRuntime::bits_dropped() const {
   return b;
 }
 
+std::vector<std::pair<std::string, double>> NetworkRuntime::busiest_links_now(
+    std::size_t k) const {
+  std::vector<std::pair<double, net::DirectedLink>> all;
+  for (net::DirectedLink dl = 0; dl < loads_->directed_link_count(); ++dl) {
+    const double worm =
+        std::max(0.0, loads_->load(dl).bps) + (flooding_ ? flood_bps_[dl] : 0.0);
+    if (worm <= 0) continue;
+    const double capacity = loads_->capacity_bps(dl);
+    const double offered = worm + loads_->background_bps(dl);
+    all.emplace_back(capacity > 0 ? offered / capacity : std::numeric_limits<double>::infinity(),
+                     dl);
+  }
+  std::stable_sort(all.begin(), all.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::pair<std::string, double>> out;
+  for (std::size_t i = 0; i < all.size() && i < k; ++i)
+    out.emplace_back(record_.link_from[all[i].second] + "->" + record_.link_to[all[i].second],
+                     all[i].first);
+  return out;
+}
+
 NetworkRecord NetworkRuntime::take_record() { return std::move(record_); }
 
 }  // namespace wormsim::models

@@ -138,6 +138,9 @@ class NetworkRuntime {
   double peak_utilisation() const;
   double bits_dropped() const;
 
+  /// The k most utilised directed links at the last step: "from->to" and utilisation.
+  std::vector<std::pair<std::string, double>> busiest_links_now(std::size_t k) const;
+
   const net::LinkLoads& loads() const { return *loads_; }
   std::size_t net_site_count() const { return net_site_node_.size(); }
   std::uint32_t net_site_of(std::uint32_t world_site) const { return site_net_[world_site]; }
