@@ -21,12 +21,15 @@
 //      logistics shifted by ln W_r in logit space is flatter than each. With ln W of variance
 //      psi'(I0) = psi'(10) = 0.105, the mean is close to a logistic with slope reduced by
 //      1 / sqrt(1 + pi psi'(I0) / 8) = 0.980 (the logistic-probit approximation, E f(x + Z) =
-//      f(x / sqrt(1 + pi s^2 / 8)) for Z ~ N(0, s^2)), for R large; with R = 4 the replications'
-//      shifts are a small sample of that spread, so the factor lies between 1 (no spread) and
-//      about 0.96: the check is K_mean / K in [0.95, 1.01].
+//      f(x / sqrt(1 + pi s^2 / 8)) for Z ~ N(0, s^2)), for R large. With R = 4 the spread that
+//      matters is that of the four shifts, s^2 = psi'(I0) chi^2_3 / 4: its 1e-4 upper quantile
+//      (chi^2_3 = 21.1) gives s^2 = 0.55 and a factor of 0.906, and no spread gives 1. The check
+//      is K_mean / K in [0.90, 1.01] (false alarm about 1e-4; the 1% above 1 covers (a)'s
+//      effects).
 //  (c) T of each replication: ln(N / I0 - 1) / K - ln W / K, ln W of mean -0.05 and sd 0.32, so
 //      T / T_pred - 1 = -ln W / 10.48 has sd 0.031: 5 sd (false alarm 5.7e-7) is 16%.
-// The checks can fail: a K off by 5% (a probe rate or space size misread) fails (a) and (b).
+// The checks can fail: a K off by 5% (a probe rate or space size misread) fails (a) on every
+// replication; a K off by 10% fails (b) too.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -92,8 +95,9 @@ TEST_CASE("stat: random constant spread fitted to Code Red v2 finds K = rate x N
   const double ratio = fit->parameters.k_per_s / k_pred;
   CAPTURE(seed, kReplications, k_pred * 3600, fit->parameters.k_per_s * 3600, ratio,
           fit->parameters.t_half_s / 3600);
-  CHECK(ratio >= 0.95);  // (b)
+  CHECK(ratio >= 0.90);  // (b)
   CHECK(ratio <= 1.01);
-  // Staniford et al.'s figure for Code Red, K = 1.8 per hour, to the precision they gave it.
-  CHECK(fit->parameters.k_per_s * 3600 == Approx(1.8).margin(0.1));
+  // The prediction is Staniford et al.'s figure for Code Red, K = 1.8 per hour, to the precision
+  // they gave it: the scenario's vulnerable count and probe rate are those of the outbreak.
+  CHECK(k_pred * 3600 == Approx(1.8).margin(0.005));
 }
