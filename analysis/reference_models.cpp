@@ -42,7 +42,7 @@ bool all_finite(const Vector& v) {
 /// lowers it even with damping 1e15 (the minimum at the precision of the arithmetic), or after
 /// `max_iterations`.
 LeastSquaresResult levenberg_marquardt(const LeastSquares& problem, Vector p,
-                                       int max_iterations = 400) {
+                                       int max_iterations = 200) {
   const auto n = p.size();
   p = p.cwiseMax(problem.lower).cwiseMin(problem.upper);
   Vector r = problem.residuals(p);
@@ -319,7 +319,7 @@ std::optional<TwoFactorFit> fit_two_factor(const std::vector<double>& times_s,
   full << start.beta0 * population * scale, std::log(start.initial_infected / population),
       start.eta, start.gamma * scale, start.mu * population * scale;
   lower << 1e-9, std::log(1e-12), 0, 0, 0;
-  upper << 1e9, 0, 20, 1e9, 1e9;
+  upper << 1e6, 0, 20, 1e6, 1e6;
   const bool is_free[5] = {true, free_parameters.initial_infected, free_parameters.eta,
                            free_parameters.gamma, free_parameters.mu};
   std::vector<Eigen::Index> index;
@@ -344,7 +344,11 @@ std::optional<TwoFactorFit> fit_two_factor(const std::vector<double>& times_s,
   };
   const auto rows = static_cast<Eigen::Index>(with_ever ? 2 * n : n);
 
-  double max_step = two_factor_default_step(start);
+  // The work of one solution is bounded: at most 1e5 steps over the span. Only a curve that
+  // jumps from 0 to 1 between two samples would call for more, and no step makes its fit
+  // meaningful.
+  const double min_step = scale / 1e5;
+  double max_step = std::max(two_factor_default_step(start), min_step);
   LeastSquares problem;
   problem.lower = Vector(k);
   problem.upper = Vector(k);
@@ -390,7 +394,7 @@ std::optional<TwoFactorFit> fit_two_factor(const std::vector<double>& times_s,
     iterations += result.iterations;
     if (!std::isfinite(result.rss)) return std::nullopt;
     x = result.p;
-    const double needed = two_factor_default_step(parameters_of(expand(x)));
+    const double needed = std::max(two_factor_default_step(parameters_of(expand(x))), min_step);
     if (needed >= max_step) break;
     max_step = needed;
   }

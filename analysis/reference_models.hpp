@@ -117,11 +117,13 @@ struct TwoFactorFit {
 /// `ever_infected` is not empty, the share ever infected J/N at the same times, by least squares
 /// on both series together (J pins down R = J - I, hence gamma). Starts at `start` (its
 /// population is N) and adjusts beta0 and the `free_parameters` with projected
-/// Levenberg-Marquardt: beta0 > 0, 1e-12 N <= I0 <= N, 0 <= eta <= 20, gamma >= 0, mu >= 0,
-/// with forward-difference derivatives of the RK4 solution. The integrator's step is fixed
-/// during a fit (so derivatives are smooth) at the default step of the start; if the fitted
-/// parameters need a smaller step, the fit is repeated from there with it. Nullopt when the
-/// sizes differ, there are fewer than three times, N <= 0 or the start is not feasible.
+/// Levenberg-Marquardt (at most 200 iterations a round): beta0 > 0, 1e-12 N <= I0 <= N,
+/// 0 <= eta <= 20, gamma >= 0, mu >= 0 (rates at most 1e6 per span of the curve), with
+/// forward-difference derivatives of the RK4 solution. The integrator's step is fixed during a
+/// fit (so derivatives are smooth) at the default step of the start; if the fitted parameters
+/// need a smaller step, the fit is repeated from there with it. The step is never below 1e-5 of
+/// the span, which bounds the work of a pathological fit. Nullopt when the sizes differ, there
+/// are fewer than three times, N <= 0 or the start is not feasible.
 std::optional<TwoFactorFit> fit_two_factor(const std::vector<double>& times_s,
                                            const std::vector<double>& infected_now,
                                            const std::vector<double>& ever_infected,
