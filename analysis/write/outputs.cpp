@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "analysis/reference_models.hpp"
 #include "analysis/statistics.hpp"
 #include "models/worm/calendar.hpp"
 
@@ -405,6 +406,157 @@ Json estimate_json(const std::vector<std::optional<double>>& values) {
           {"ci95_high", e->ci_high}};
 }
 
+/// A share rounded to 1e-6: the reference curves need no more, and summary.json stays short.
+double share_json(double share) {
+  return std::round(share * 1e6) / 1e6;
+}
+
+/// A sample time in seconds: an integer when whole (as every sample time of a run in whole
+/// seconds is), else a number.
+Json time_json(double t_s) {
+  if (t_s == std::floor(t_s) && std::abs(t_s) < 9e15) return static_cast<std::int64_t>(t_s);
+  return t_s;
+}
+
+/// At most 289 evenly strided samples of n (every one when there are fewer), the last always
+/// included: a curve a report can overlay without repeating every row of curves.csv.
+std::vector<std::size_t> overlay_samples(std::size_t n) {
+  std::vector<std::size_t> out;
+  if (n == 0) return out;
+  const std::size_t stride = std::max<std::size_t>(1, (n - 1 + 287) / 288);
+  for (std::size_t i = 0; i < n; i += stride) out.push_back(i);
+  if (out.back() != n - 1) out.push_back(n - 1);
+  return out;
+}
+
+Json fit_quality_json(const FitQuality& q) {
+  return {{"points", q.points},
+          {"rss", q.rss},
+          {"r_squared", q.r_squared},
+          {"iterations", q.iterations},
+          {"converged", q.converged}};
+}
+
+/// The `reference` block: random constant spread and the two-factor model fitted to the mean
+/// curve over replications of the first worm's shares of its vulnerable hosts (each replication's
+/// count divided by its own vulnerable count, then averaged sample by sample).
+Json reference_json(const models::Scenario& scenario, const std::vector<ReplicationResult>& runs) {
+  std::vector<double> times, total, now;
+  double vulnerable = 0;
+  std::size_t used = 0;
+  for (const auto& run : runs) {
+    const auto& s = run.summary;
+    if (s.vulnerable == 0 || s.worms.empty()) continue;
+    const std::string suffix = s.worms.size() > 1 ? "." + s.worms.front().model : "";
+    const sim::MetricTable& c = run.curves;
+    const std::size_t m_total = c.find("infected_total" + suffix);
+    const std::size_t m_now = c.find("infected_now" + suffix);
+    if (m_total == c.metric_count() || m_now == c.metric_count()) continue;
+    if (used == 0) {
+      for (std::size_t i = 0; i < c.sample_count(); ++i) times.push_back(c.time(i).seconds());
+      total.assign(times.size(), 0);
+      now.assign(times.size(), 0);
+    }
+    if (c.sample_count() != times.size()) continue;
+    const auto v = static_cast<double>(s.vulnerable);
+    for (std::size_t i = 0; i < times.size(); ++i) {
+      total[i] += c.value(i, m_total) / v;
+      now[i] += c.value(i, m_now) / v;
+    }
+    vulnerable += v;
+    ++used;
+  }
+  Json j;
+  j["fitted_to"] =
+      "the mean over replications, sample by sample, of the first worm's infected_total "
+      "(random constant spread: a; two-factor: J) and infected_now (two-factor: I), each "
+      "divided by that replication's vulnerable hosts; every sample, least squares on the shares";
+  j["replications"] = used;
+  if (used == 0) {
+    j["rcs"] = nullptr;
+    j["two_factor"] = nullptr;
+    return j;
+  }
+  const double n_reps = static_cast<double>(used);
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    total[i] /= n_reps;
+    now[i] /= n_reps;
+  }
+  vulnerable /= n_reps;
+  j["vulnerable"] = vulnerable;
+  const std::vector<std::size_t> shown = overlay_samples(times.size());
+
+  const auto rcs = fit_rcs(times, total);
+  if (rcs) {
+    const RcsParameters& p = rcs->parameters;
+    Json curve = Json::array();
+    for (std::size_t i : shown)
+      curve.push_back(Json::array({time_json(times[i]), share_json(rcs_fraction(p, times[i]))}));
+    j["rcs"] = {
+        {"model",
+         "random constant spread (Staniford, Paxson, Weaver, USENIX Security 2002): "
+         "a(t) = e^{K(t-T)} / (1 + e^{K(t-T)})"},
+        {"method",
+         "least squares on a(t): weighted linear regression of logit(a) on t for the start, then "
+         "Levenberg-Marquardt"},
+        {"k_per_hour", p.k_per_s * 3600},
+        {"k_per_s", p.k_per_s},
+        {"t_half_s", p.t_half_s},
+        {"t_half_utc", iso_utc(scenario.simulation.start_epoch_s +
+                               static_cast<std::int64_t>(std::llround(p.t_half_s)))},
+        {"fit", fit_quality_json(rcs->quality)},
+        {"curve_columns", Json::array({"time_s", "infected_share"})},
+        {"curve", curve}};
+  } else {
+    j["rcs"] = nullptr;
+  }
+
+  // The two-factor fit starts from the random-constant-spread curve it contains (beta0 N = K,
+  // I0 from T, no congestion, no removal), and takes only steps that lower the sum of squares.
+  std::optional<TwoFactorFit> two;
+  if (rcs) {
+    TwoFactorParameters start;
+    start.population = vulnerable;
+    start.beta0 = rcs->parameters.k_per_s / vulnerable;
+    start.initial_infected =
+        vulnerable / (1 + std::exp(std::min(rcs->parameters.k_per_s * rcs->parameters.t_half_s,
+                                            27.6)));  // I0 >= 1e-12 N, the fit's bound
+    two = fit_two_factor(times, now, total, start);
+  }
+  if (two) {
+    const TwoFactorParameters& p = two->parameters;
+    Json curve = Json::array();
+    for (std::size_t i : shown)
+      curve.push_back(Json::array({time_json(times[i]),
+                                   share_json(two->curve[i].infected / p.population),
+                                   share_json(two->curve[i].ever_infected() / p.population)}));
+    j["two_factor"] = {
+        {"model",
+         "two-factor worm model (Zou, Gong, Towsley, ACM CCS 2002): dI/dt = beta(t) S I - dR/dt, "
+         "dR/dt = gamma I, dQ/dt = mu S J, beta(t) = beta0 (1 - I/N)^eta, S = N - I - R - Q, "
+         "J = I + R, R(0) = Q(0) = 0"},
+        {"method",
+         fmt::format("least squares on I/N and J/N together: projected Levenberg-Marquardt from "
+                     "the random-constant-spread fit; classical Runge-Kutta (RK4) with a fixed "
+                     "step of at most {:.6g} s (lambda h <= 0.05)",
+                     two->max_step_s)},
+        {"fitted", Json::array({"beta0", "initial_infected", "eta", "gamma", "mu"})},
+        {"population", p.population},
+        {"initial_infected", p.initial_infected},
+        {"beta0_per_s", p.beta0},
+        {"beta0_n_per_hour", p.beta0 * p.population * 3600},
+        {"eta", p.eta},
+        {"gamma_per_hour", p.gamma * 3600},
+        {"mu_n_per_hour", p.mu * p.population * 3600},
+        {"fit", fit_quality_json(two->quality)},
+        {"curve_columns", Json::array({"time_s", "infected_now_share", "ever_infected_share"})},
+        {"curve", curve}};
+  } else {
+    j["two_factor"] = nullptr;
+  }
+  return j;
+}
+
 }  // namespace
 
 void write_summary_json(const std::filesystem::path& file, const models::Scenario& scenario,
@@ -420,6 +572,10 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
   Json reps = Json::array();
   std::vector<std::optional<double>> t10, t50, t90, peak, total, now, patched, protected_hosts,
       probes_blocked, hosts_cleaned, hits_lost, device_crashes, sites_cut, saturated, dropped;
+  // The rest of the headline figures (those of `wormsim compare` and the outbreak's own counts).
+  std::vector<std::optional<double>> vulnerable, susceptible, total_pct, peak_start, rpc_crashes,
+      iis_crashes, crashes, reboots, defaced, backdoored, patched_by_welchia, flood_packets,
+      ever_crashed, crashed_first;
   for (const auto& run : runs) {
     const auto& s = run.summary;
     reps.push_back({{"replication", s.replication},
@@ -467,19 +623,85 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
     protected_hosts.push_back(static_cast<double>(s.protected_hosts));
     probes_blocked.push_back(static_cast<double>(s.probes_blocked));
     hosts_cleaned.push_back(static_cast<double>(s.hosts_cleaned));
+    vulnerable.push_back(static_cast<double>(s.vulnerable));
+    susceptible.push_back(static_cast<double>(s.susceptible));
+    if (s.vulnerable > 0)
+      total_pct.push_back(100.0 * static_cast<double>(s.infected_total) /
+                          static_cast<double>(s.vulnerable));
+    peak_start.push_back(s.peak_minute_start_s);
+    rpc_crashes.push_back(static_cast<double>(s.rpc_crashes));
+    iis_crashes.push_back(static_cast<double>(s.iis_crashes));
+    crashes.push_back(static_cast<double>(s.rpc_crashes + s.iis_crashes));
+    reboots.push_back(static_cast<double>(s.reboots));
+    defaced.push_back(static_cast<double>(s.defaced));
+    backdoored.push_back(static_cast<double>(s.backdoored));
+    patched_by_welchia.push_back(static_cast<double>(s.patched_by_welchia));
+    flood_packets.push_back(static_cast<double>(s.flood_packets));
+    ever_crashed.push_back(static_cast<double>(s.infected_ever_crashed));
+    crashed_first.push_back(static_cast<double>(s.crashed_before_infection));
   }
   j["replications"] = reps;
-  j["aggregate"] = {{"interval_method", "Student t over replications, 95%"},
-                    {"infected_total", estimate_json(total)},
-                    {"infected_now", estimate_json(now)},
-                    {"time_to_10pct_s", estimate_json(t10)},
-                    {"time_to_50pct_s", estimate_json(t50)},
-                    {"time_to_90pct_s", estimate_json(t90)},
-                    {"peak_infections_per_minute", estimate_json(peak)},
-                    {"patched", estimate_json(patched)},
-                    {"protected_hosts", estimate_json(protected_hosts)},
-                    {"probes_blocked", estimate_json(probes_blocked)},
-                    {"hosts_cleaned", estimate_json(hosts_cleaned)}};
+  j["aggregate"] = {
+      {"interval_method", "Student t over replications, 95%"},
+      {"method",
+       "over the replications that have the figure (n): mean; median (the middle value, or the "
+       "mean of the two middle ones when n is even); 95% Student-t interval for the mean, "
+       "mean +- t(0.975, n-1) s / sqrt(n) with s the sample standard deviation (replications are "
+       "independent by construction of their random streams), the mean itself when n = 1"},
+      {"vulnerable", estimate_json(vulnerable)},
+      {"infected_total", estimate_json(total)},
+      {"infected_total_pct", estimate_json(total_pct)},
+      {"infected_now", estimate_json(now)},
+      {"susceptible", estimate_json(susceptible)},
+      {"time_to_10pct_s", estimate_json(t10)},
+      {"time_to_50pct_s", estimate_json(t50)},
+      {"time_to_90pct_s", estimate_json(t90)},
+      {"peak_infections_per_minute", estimate_json(peak)},
+      {"peak_minute_start_s", estimate_json(peak_start)},
+      {"crashes", estimate_json(crashes)},
+      {"rpc_crashes", estimate_json(rpc_crashes)},
+      {"iis_crashes", estimate_json(iis_crashes)},
+      {"reboots", estimate_json(reboots)},
+      {"defaced", estimate_json(defaced)},
+      {"backdoored", estimate_json(backdoored)},
+      {"patched_by_welchia", estimate_json(patched_by_welchia)},
+      {"flood_packets", estimate_json(flood_packets)},
+      {"infected_ever_crashed", estimate_json(ever_crashed)},
+      {"crashed_before_infection", estimate_json(crashed_first)},
+      {"patched", estimate_json(patched)},
+      {"protected_hosts", estimate_json(protected_hosts)},
+      {"probes_blocked", estimate_json(probes_blocked)},
+      {"hosts_cleaned", estimate_json(hosts_cleaned)}};
+  // Per worm when several are released (the figures above are the first worm's).
+  const std::size_t worm_count = runs.empty() ? 0 : runs.front().summary.worms.size();
+  if (worm_count > 1) {
+    Json per_worm = Json::array();
+    for (std::size_t w = 0; w < worm_count; ++w) {
+      std::vector<std::optional<double>> w_total, w_now, w_pct, w_t10, w_t50, w_t90, w_peak;
+      for (const auto& run : runs) {
+        if (w >= run.summary.worms.size()) continue;
+        const models::WormSummary& ws = run.summary.worms[w];
+        w_total.push_back(static_cast<double>(ws.infected_total));
+        w_now.push_back(static_cast<double>(ws.infected_now));
+        if (ws.vulnerable > 0)
+          w_pct.push_back(100.0 * static_cast<double>(ws.infected_total) /
+                          static_cast<double>(ws.vulnerable));
+        w_t10.push_back(ws.time_to_fraction_s[0]);
+        w_t50.push_back(ws.time_to_fraction_s[1]);
+        w_t90.push_back(ws.time_to_fraction_s[2]);
+        w_peak.push_back(static_cast<double>(ws.peak_infections_per_minute));
+      }
+      per_worm.push_back({{"model", runs.front().summary.worms[w].model},
+                          {"infected_total", estimate_json(w_total)},
+                          {"infected_total_pct", estimate_json(w_pct)},
+                          {"infected_now", estimate_json(w_now)},
+                          {"time_to_10pct_s", estimate_json(w_t10)},
+                          {"time_to_50pct_s", estimate_json(w_t50)},
+                          {"time_to_90pct_s", estimate_json(w_t90)},
+                          {"peak_infections_per_minute", estimate_json(w_peak)}});
+    }
+    j["aggregate"]["worms"] = per_worm;
+  }
   if (scenario.network.enabled) {
     j["aggregate"]["network"] = {{"hits_lost", estimate_json(hits_lost)},
                                  {"device_crashes", estimate_json(device_crashes)},
@@ -487,6 +709,7 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
                                  {"links_saturated", estimate_json(saturated)},
                                  {"bytes_dropped", estimate_json(dropped)}};
   }
+  j["reference"] = reference_json(scenario, runs);
   write_text_file(file, j.dump(2) + "\n");
 }
 

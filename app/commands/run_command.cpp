@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "analysis/write/bands.hpp"
 #include "analysis/write/outputs.hpp"
 #include "app/commands/commands.hpp"
 #include "app/default_scenario.hpp"
@@ -121,7 +122,7 @@ void print_summary(const models::Scenario& s, const std::vector<analysis::Replic
   if (runs.size() > 1)
     fmt::print("  (figures of replication 0; all replications in summary.json)\n");
   fmt::print("  wall time             {:.2f} s\n", wall);
-  fmt::print("outputs in {}/ (curves.csv, actions.csv, {}{}summary.json, run.json)\n",
+  fmt::print("outputs in {}/ (curves.csv, bands.csv, actions.csv, {}{}summary.json, run.json)\n",
              out.string(), runs.front().events.empty() ? "" : "events.csv, ",
              first.has_network ? "links.csv, links_summary.csv, devices.csv, " : "");
 }
@@ -267,6 +268,7 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     for (const auto& r : results) events += r.summary.events;
 
     analysis::write_curves_csv(out / "curves.csv", results);
+    analysis::write_bands_csv(out / "bands.csv", results);
     analysis::write_actions_csv(out / "actions.csv", results);
     if (o->events) analysis::write_events_csv(out / "events.csv", scenario, results);
     if (scenario.network.enabled) analysis::write_network_csvs(out, results);

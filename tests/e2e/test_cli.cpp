@@ -109,7 +109,8 @@ TEST_CASE("cli: a run without defences writes actions.csv with its header only",
   CHECK(read_file(dir / "actions.csv") ==
         "time_s,replication,name,type,kind,unit,selected,eligible,adopting\n");
   CHECK(files_in(dir) ==
-        std::set<std::string>{"actions.csv", "curves.csv", "run.json", "summary.json"});
+        std::set<std::string>{"actions.csv", "bands.csv", "curves.csv", "run.json",
+                              "summary.json"});
   std::filesystem::remove_all(dir);
 }
 
@@ -132,8 +133,8 @@ TEST_CASE("cli: defences and actions: actions.csv, events and summary, the same 
 
     // Every output but run.json is byte-identical.
     const auto names = files_in(one);
-    CHECK(names == std::set<std::string>{"actions.csv", "curves.csv", "events.csv", "run.json",
-                                         "summary.json"});
+    CHECK(names == std::set<std::string>{"actions.csv", "bands.csv", "curves.csv", "events.csv",
+                                         "run.json", "summary.json"});
     CHECK(files_in(two) == names);
     for (const auto& name : names) {
       if (name == "run.json") continue;
