@@ -86,7 +86,7 @@ TEST_CASE("overrides: --set on run changes what it names and summary.json record
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("overrides: a bad key or value exits 2 naming the option; nothing is written",
+TEST_CASE("overrides: a bad key or value exits 2 naming the option, and nothing is written",
           "[e2e]") {
   const auto dir = scratch_dir("set-bad");
   const std::string prefix = kScenario + ": --set ";
@@ -304,7 +304,7 @@ TEST_CASE("sweep: bad command lines exit 2 before anything is written", "[e2e]")
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("progress: nothing on a stderr that is not a terminal; --progress forces it", "[e2e]") {
+TEST_CASE("progress: nothing on a stderr that is not a terminal, and --progress forces it", "[e2e]") {
   // The tests run without a terminal, so stderr must stay empty by default; --progress draws
   // the line anyway (redrawn with carriage returns), which shows the quiet is a choice.
   const auto dir = scratch_dir("progress");

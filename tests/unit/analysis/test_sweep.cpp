@@ -167,7 +167,7 @@ TEST_CASE("analysis::read_sweep_progress: a line cut short or out of range is dr
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("analysis::read_sweep_progress: no file is no progress; another file is refused",
+TEST_CASE("analysis::read_sweep_progress: no file is no progress, and another file is refused",
           "[analysis]") {
   const auto dir = scratch("refused");
   CHECK_FALSE(read_sweep_progress(dir / kSweepProgressFile).has_value());
