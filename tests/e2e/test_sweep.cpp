@@ -300,6 +300,9 @@ TEST_CASE("sweep: bad command lines exit 2 before anything is written", "[e2e]")
   CHECK(lines_of(bad.err).size() == 1);
   CHECK(bad.err.find("--set worm.probe_rate=6/x: error: [worm] probe_rate:") != std::string::npos);
   CHECK(run_command(head + out).status == 2);  // no --set
+  const auto help = run_command(wormsim_exe() + " sweep --help");
+  CHECK(help.status == 0);
+  CHECK(help.out.find("--set") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "out"));
   std::filesystem::remove_all(dir);
 }
