@@ -12,6 +12,7 @@
 
 #include "analysis/statistics.hpp"
 #include "models/outbreak.hpp"
+#include "models/scenario/overrides.hpp"
 
 namespace wormsim::analysis {
 
@@ -46,6 +47,7 @@ struct ComparisonColumn {
   std::string variant;        ///< the [[variant]] applied; empty for the file itself
   std::string text_hash;      ///< FNV-1a 64 of the file's bytes
   std::string duration;       ///< simulated duration, as a duration with units
+  std::vector<models::Override> overrides;  ///< `--set` overrides applied to the file
 };
 
 /// One figure of one column.

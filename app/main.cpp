@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   const Action run = add_run_command(app, command_line);
   const Action compare = add_compare_command(app, command_line);
+  const Action sweep = add_sweep_command(app, command_line);
   const Action validate = add_validate_command(app);
   const Action models = add_models_command(app);
   const Action topo = add_topo_command(app);
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("run")) return run();
     if (app.got_subcommand("compare")) return compare();
+    if (app.got_subcommand("sweep")) return sweep();
     if (app.got_subcommand("validate")) return validate();
     if (app.got_subcommand("models")) return models();
     if (app.got_subcommand("topo")) return topo();

@@ -925,6 +925,7 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
 }
 
 void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
+  if (options_.progress_us != nullptr) options_.progress_us->store(t.us, std::memory_order_relaxed);
   curves_.begin_sample(t);
   std::size_t m = 0;
   double by_port[3] = {}, flood = 0;  // tcp80, tcp135, icmp

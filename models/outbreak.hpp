@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -92,6 +93,10 @@ struct ActionLogEntry {
 struct OutbreakOptions {
   bool per_probe = false;
   bool record_events = false;  ///< keep a log of infections, crashes and reboots (events.csv)
+  /// Where the simulated time reached is published at every sample (microseconds since the
+  /// start), for a progress display read on another thread; nullptr: nowhere. Never read back,
+  /// so it cannot change a result.
+  std::atomic<std::int64_t>* progress_us = nullptr;
 };
 
 /// One line of the event log.

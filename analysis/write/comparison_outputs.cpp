@@ -91,13 +91,20 @@ void write_compare_json(const std::filesystem::path& file, const Comparison& com
       "paired by replication: column minus the first column, over the replications where both "
       "have the figure; Student t, 95%";
   Json columns = Json::array();
-  for (const auto& c : comparison.columns)
+  for (const auto& c : comparison.columns) {
     columns.push_back({{"label", c.label},
                        {"path", c.path},
                        {"scenario", c.scenario_name},
                        {"variant", c.variant.empty() ? Json(nullptr) : Json(c.variant)},
                        {"hash_fnv1a64", c.text_hash},
                        {"duration", c.duration}});
+    // The hash is the file's; the --set overrides beside it say what was changed in it.
+    if (!c.overrides.empty()) {
+      Json overrides = Json::array();
+      for (const auto& o : c.overrides) overrides.push_back({{"key", o.key}, {"value", o.value}});
+      columns.back()["overrides"] = overrides;
+    }
+  }
   j["columns"] = columns;
   Json figure_list = Json::array();
   for (const auto& f : figures)

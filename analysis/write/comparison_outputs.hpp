@@ -22,7 +22,8 @@ std::string_view unit_name(FigureUnit unit);
 void write_compare_csv(const std::filesystem::path& file, const Comparison& comparison);
 
 /// compare.json: schema version, program version, seed, replications, the columns (label, file,
-/// scenario name, variant, hash, duration), the figures, and per column and figure the values of
+/// scenario name, variant, hash, duration, and `overrides` when `--set` changed the file), the
+/// figures, and per column and figure the values of
 /// every replication, the estimate and the paired difference to the first column.
 void write_compare_json(const std::filesystem::path& file, const Comparison& comparison,
                         const std::string& version);

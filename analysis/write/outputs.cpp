@@ -567,6 +567,13 @@ void write_summary_json(const std::filesystem::path& file, const models::Scenari
   j["program"] = {{"name", "wormsim"}, {"version", version}};
   j["scenario"] = {{"name", scenario.simulation.name}, {"hash_fnv1a64", scenario.text_hash}};
   if (!scenario.variant.empty()) j["scenario"]["variant"] = scenario.variant;
+  // The hash is the file's; the --set overrides beside it say what was changed in it.
+  if (!scenario.overrides.empty()) {
+    Json overrides = Json::array();
+    for (const auto& o : scenario.overrides)
+      overrides.push_back({{"key", o.key}, {"value", o.value}});
+    j["scenario"]["overrides"] = overrides;
+  }
   j["mode"] = per_probe ? "per-probe" : "exact-sampling";
   j["parameters"] = parameters(scenario, runs.empty() ? 0 : runs.front().partitions);
   Json reps = Json::array();

@@ -57,7 +57,8 @@ void write_events_csv(const std::filesystem::path& file, const models::Scenario&
 void write_network_csvs(const std::filesystem::path& folder,
                         const std::vector<ReplicationResult>& runs);
 
-/// summary.json: schema version, program version, scenario hash (and variant), every parameter
+/// summary.json: schema version, program version, scenario hash (and variant, and the `--set`
+/// overrides applied to the file as `scenario.overrides`: key and value as given), every parameter
 /// used (defaults included; the defences and actions with every field), per-replication figures
 /// and aggregates with 95% intervals.
 void write_summary_json(const std::filesystem::path& file, const models::Scenario& scenario,

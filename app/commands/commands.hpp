@@ -20,6 +20,7 @@ using Action = std::function<int()>;
 
 Action add_run_command(CLI::App& app, const std::string& command_line);
 Action add_compare_command(CLI::App& app, const std::string& command_line);
+Action add_sweep_command(CLI::App& app, const std::string& command_line);
 Action add_validate_command(CLI::App& app);
 Action add_models_command(CLI::App& app);
 Action add_topo_command(CLI::App& app);

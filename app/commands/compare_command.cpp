@@ -22,6 +22,8 @@
 #include "analysis/write/comparison_outputs.hpp"
 #include "analysis/write/outputs.hpp"
 #include "app/commands/commands.hpp"
+#include "app/commands/options.hpp"
+#include "app/progress.hpp"
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/loader.hpp"
 #include "models/simulation.hpp"
@@ -37,6 +39,8 @@ struct CompareOptions {
   std::string duration;
   unsigned threads = 0;
   std::string out = "wormsim-compare";
+  std::vector<std::string> sets;
+  ProgressFlags progress;
 };
 
 /// One column to run: the scenario (its seed and replications made common before anything runs)
@@ -242,13 +246,18 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
                   "Worker threads (0: every core); outputs do not depend on it")
       ->check(CLI::Range(0u, 1024u));
   cmd->add_option("--out", o->out, "Output folder")->capture_default_str();
+  add_set_option(cmd, o->sets,
+                 "Override a value of every scenario file, e.g. --set simulation.duration=2h "
+                 "(repeatable; checked like the files)");
+  add_progress_flags(cmd, o->progress);
   return [o, command_line]() {
+    const std::vector<models::Override> overrides = parse_overrides(o->sets);
     // Every file is read before anything runs, and every unreadable or bad one reported.
     std::vector<Column> columns;
     std::string problems;
     for (const std::string& file : o->files) {
       try {
-        const models::Scenario scenario = models::load_scenario_file(file);
+        const models::Scenario scenario = models::load_scenario_file(file, overrides);
         const std::string stem = std::filesystem::path(file).stem().string();
         for (auto& s : models::scenario_columns(scenario))
           columns.push_back({std::move(s), file, stem});
@@ -310,15 +319,23 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
     std::vector<std::vector<models::ReplicationSummary>> runs(
         columns.size(), std::vector<models::ReplicationSummary>(reps));
     std::vector<double> task_wall(tasks, 0.0);
+    std::vector<sim::SimTime> horizons;
+    for (std::size_t task = 0; task < tasks; ++task)
+      horizons.push_back(columns[task / reps].scenario.simulation.duration);
+    ProgressMeter progress("compare", "replications", std::move(horizons),
+                           o->progress.wanted());
     auto one = [&](std::size_t task) {
       const std::size_t k = task / reps;
       const std::uint32_t r = static_cast<std::uint32_t>(task % reps);
       const auto t0 = std::chrono::steady_clock::now();
-      models::ReplicationRun run = models::run_replication(
-          columns[k].scenario, r, models::OutbreakOptions{}, models::SchedulerChoice{});
+      models::OutbreakOptions options;
+      options.progress_us = progress.clock(task);
+      models::ReplicationRun run =
+          models::run_replication(columns[k].scenario, r, options, models::SchedulerChoice{});
       runs[k][r] = std::move(run.summary);
       task_wall[task] =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      progress.task_done(task);
     };
     const auto t0 = std::chrono::steady_clock::now();
     if (threads == 1 || tasks == 1) {
@@ -329,6 +346,7 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
     }
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    progress.finish();
 
     std::vector<analysis::ComparisonColumn> meta;
     std::vector<double> column_wall(columns.size(), 0.0);
@@ -337,7 +355,7 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
     for (std::size_t k = 0; k < columns.size(); ++k) {
       const models::Scenario& s = columns[k].scenario;
       meta.push_back({labels[k], columns[k].file, s.simulation.name, s.variant, s.text_hash,
-                      sim::format_duration(s.simulation.duration)});
+                      sim::format_duration(s.simulation.duration), s.overrides});
       for (std::uint32_t r = 0; r < reps; ++r) {
         column_wall[k] += task_wall[k * reps + r];
         events += runs[k][r].events;

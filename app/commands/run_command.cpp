@@ -11,7 +11,9 @@
 #include "analysis/write/bands.hpp"
 #include "analysis/write/outputs.hpp"
 #include "app/commands/commands.hpp"
+#include "app/commands/options.hpp"
 #include "app/default_scenario.hpp"
+#include "app/progress.hpp"
 #include "models/registry.hpp"
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/loader.hpp"
@@ -33,6 +35,8 @@ struct RunOptions {
   std::string scheduler = "auto";
   bool stats = false;
   std::string variant;
+  std::vector<std::string> sets;
+  ProgressFlags progress;
 };
 
 /// How the threads are used: replications side by side, each on the sequential scheduler, or
@@ -214,10 +218,16 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
   cmd->add_option("--variant", o->variant,
                   "Run the scenario with the defences and actions of its [[variant]] NAME added "
                   "(without it, the variants are left out)");
+  add_set_option(cmd, o->sets,
+                 "Override a value of the scenario file, e.g. --set simulation.duration=2h or "
+                 "--set population.0.count=1000 (repeatable; checked like the file)");
+  add_progress_flags(cmd, o->progress);
   return [o, command_line]() {
+    const std::vector<models::Override> overrides = parse_overrides(o->sets);
     models::Scenario scenario =
-        o->file.empty() ? models::load_scenario_text(kDefaultScenarioText, built_in_name())
-                        : models::load_scenario_file(o->file);
+        o->file.empty()
+            ? models::load_scenario_text(kDefaultScenarioText, built_in_name(), overrides)
+            : models::load_scenario_file(o->file, overrides);
     if (!o->variant.empty())
       scenario = apply_variant(scenario, o->variant, o->file.empty() ? built_in_name() : o->file);
     if (o->seed) scenario.simulation.seed = *o->seed;
@@ -248,12 +258,19 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     const models::SchedulerChoice choice{plan.windowed ? models::SchedulerChoice::Kind::windowed
                                                        : models::SchedulerChoice::Kind::sequential,
                                          static_cast<int>(plan.threads)};
+    ProgressMeter progress("run", "replications",
+                           std::vector<sim::SimTime>(reps, scenario.simulation.duration),
+                           o->progress.wanted());
     const auto t0 = std::chrono::steady_clock::now();
     auto one = [&](std::uint32_t r) {
-      models::ReplicationRun run = models::run_replication(scenario, r, options, choice);
+      models::OutbreakOptions replication_options = options;
+      replication_options.progress_us = progress.clock(r);
+      models::ReplicationRun run =
+          models::run_replication(scenario, r, replication_options, choice);
       stats[r] = run.stats;
       results[r] = {run.summary, std::move(run.curves), run.partitions, std::move(run.events),
                     std::move(run.actions), std::move(run.network)};
+      progress.task_done(r);
     };
     if (plan.windowed || threads == 1 || reps == 1) {
       for (std::uint32_t r = 0; r < reps; ++r) one(r);
@@ -264,6 +281,7 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     }
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    progress.finish();
     std::uint64_t events = 0;
     for (const auto& r : results) events += r.summary.events;
 

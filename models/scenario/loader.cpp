@@ -18,6 +18,7 @@
 #include "models/defence/defence_catalog.hpp"
 #include "models/registry.hpp"
 #include "models/scenario/diagnostics.hpp"
+#include "models/scenario/override_table.hpp"
 #include "models/worm/calendar.hpp"
 #include "models/worm/worm_catalog.hpp"
 #include "net/as_graph.hpp"
@@ -263,7 +264,7 @@ class Loader {
  public:
   Loader(std::string file) : file_(std::move(file)) {}
 
-  Scenario load(std::string_view text) {
+  Scenario load(std::string_view text, const std::vector<Override>& overrides) {
     Scenario s;
     s.path = file_;
     s.text_hash = fnv1a64_hex(text);
@@ -277,6 +278,10 @@ class Loader {
                   "not valid TOML: " + explain_parse_error(text, e)});
       throw InputError(diags_.format());
     }
+    // Overrides are set in the parsed file, so that every check below judges them as it would
+    // the file's own values (a key that leads nowhere is reported and skipped).
+    apply_overrides(root, overrides, file_, diags_);
+    s.overrides = overrides;
     check_keys(
         root, "",
         {"simulation", "address_space", "population", "worm", "defence", "action", "variant",
@@ -308,6 +313,11 @@ class Loader {
 
   void error(const toml::source_region& where, const std::string& table, const std::string& key,
              const std::string& message) {
+    // A value set with --set has the option as its source: name it, not a place in the file.
+    if (where.path && *where.path != file_) {
+      diags_.add({*where.path, 0, 0, table, key, message});
+      return;
+    }
     diags_.add({file_, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column),
                 table, key, message});
   }
@@ -1985,10 +1995,19 @@ class Loader {
 }  // namespace
 
 Scenario load_scenario_text(std::string_view text, const std::string& display_name) {
-  return Loader(display_name).load(text);
+  return Loader(display_name).load(text, {});
+}
+
+Scenario load_scenario_text(std::string_view text, const std::string& display_name,
+                            const std::vector<Override>& overrides) {
+  return Loader(display_name).load(text, overrides);
 }
 
 Scenario load_scenario_file(const std::string& path) {
+  return load_scenario_file(path, {});
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<Override>& overrides) {
   const std::string prefix = path + ": error: cannot read the scenario file: ";
   // Opening a directory succeeds on Linux and reading it fails quietly: check first.
   std::error_code ec;
@@ -2006,7 +2025,7 @@ Scenario load_scenario_file(const std::string& path) {
     const int err = errno != 0 ? errno : EIO;
     throw InputError(prefix + std::generic_category().message(err) + "\n");
   }
-  return load_scenario_text(ss.str(), path);
+  return load_scenario_text(ss.str(), path, overrides);
 }
 
 }  // namespace wormsim::models

@@ -13,6 +13,7 @@
 
 #include "models/defence/defence_catalog.hpp"
 #include "models/host/host_kinds.hpp"
+#include "models/scenario/overrides.hpp"
 #include "net/topology.hpp"
 #include "sim/address_index.hpp"
 #include "sim/time.hpp"
@@ -186,6 +187,9 @@ struct Scenario {
   std::vector<VariantConfig> variants;
   /// The variant applied to this scenario (its defences appended), empty for the base scenario.
   std::string variant;
+  /// The `--set` overrides applied to the file before it was validated, in order; text_hash
+  /// stays the hash of the file itself.
+  std::vector<Override> overrides;
 };
 
 /// The scenarios a comparison runs for one file: the file itself if it has no [[variant]], else
