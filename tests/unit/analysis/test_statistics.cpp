@@ -20,7 +20,7 @@ TEST_CASE("analysis::estimate: mean, median and t interval of a small sample", "
   CHECK(e->ci_high == Approx(3.0 + 2.776 * std::sqrt(0.5)));
 }
 
-TEST_CASE("analysis::estimate: missing values are skipped; none gives no estimate", "[analysis]") {
+TEST_CASE("analysis::estimate: missing values are skipped, none gives no estimate", "[analysis]") {
   const auto e = estimate({1.0, std::nullopt, 3.0, std::nullopt});
   REQUIRE(e.has_value());
   CHECK(e->n == 2);
@@ -64,7 +64,7 @@ TEST_CASE("analysis::paired_difference: identical samples give a zero-width inte
   CHECK(d->ci_high == 0.0);
 }
 
-TEST_CASE("analysis::paired_difference: only indices with both values pair; sizes must match",
+TEST_CASE("analysis::paired_difference: only indices with both values pair, sizes must match",
           "[analysis]") {
   const auto d = paired_difference({1.0, std::nullopt, 3.0, 4.0}, {2.0, 5.0, std::nullopt, 7.0});
   REQUIRE(d.has_value());
