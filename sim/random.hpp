@@ -19,6 +19,7 @@ enum class Purpose : std::uint8_t {
   defence = 7,       ///< a host's adoption of a defence policy, detection and cleaning delays
   defence_site = 8,  ///< a site's adoption of a site defence policy
   topology = 9,      ///< a topology generator's choices (net/generators)
+  contact = 11,      ///< contact-graph spread: a node's patch time and its neighbours' delays
   test = 250,        ///< reserved for tests and benchmarks
 };
 
