@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   const Action validate = add_validate_command(app);
   const Action models = add_models_command(app);
   const Action topo = add_topo_command(app);
+  const Action contact = add_contact_command(app, command_line);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("validate")) return validate();
     if (app.got_subcommand("models")) return models();
     if (app.got_subcommand("topo")) return topo();
+    if (app.got_subcommand("contact")) return contact();
   } catch (const wormsim::models::InputError& e) {
     std::fputs(e.what(), stderr);
     return kExitBadInput;
