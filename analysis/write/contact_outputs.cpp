@@ -85,8 +85,7 @@ void write_contact_summary_json(const std::filesystem::path& file, const Contact
                     {"peak_infected", r.peak_infected},
                     {"peak_time", r.peak_time},
                     {"end_time", r.end_time},
-                    {"infected_at_end", r.infected_at_end},
-                    {"scheduled_infections", r.scheduled_infections}});
+                    {"infected_at_end", r.infected_at_end}});
     final_size.push_back(static_cast<double>(r.final_size));
     final_fraction.push_back(fraction);
     peak.push_back(static_cast<double>(r.peak_infected));

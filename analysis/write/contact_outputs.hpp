@@ -46,8 +46,8 @@ void write_contact_curves_csv(const std::filesystem::path& file,
                               const std::vector<models::ContactRunResult>& runs);
 
 /// summary.json: schema version, program version, model, parameters, per-replication figures
-/// (final size and fraction, peak infected and its time, end time, infected at the end,
-/// scheduled infections) and their mean, median and 95% Student-t interval over replications.
+/// (final size and fraction, peak infected and its time, end time, infected at the end) and
+/// their mean, median and 95% Student-t interval over replications.
 void write_contact_summary_json(const std::filesystem::path& file, const ContactRunInfo& info,
                                 const std::vector<models::ContactRunResult>& runs,
                                 const std::string& version);

@@ -144,7 +144,9 @@ struct ContactRunResult {
   /// Time of the last infection or recovery; 0 if there was none after time 0.
   double end_time = 0;
   /// Infections scheduled: the initial ones and every transmission that gave its target an
-  /// earlier infection time than it had (some are overtaken by an earlier one later).
+  /// earlier infection time than it had (some are overtaken by an earlier one later). A measure
+  /// of the work done, not of the process: it depends on the order in which simultaneous
+  /// infections (the initial ones) are taken, which is fixed but unspecified.
   std::uint64_t scheduled_infections = 0;
   /// At 0, sample_every, 2 sample_every, ... up to the first at or after end_time; empty when
   /// sample_every is 0.

@@ -169,7 +169,10 @@ TEST_CASE("contact: bad input exits 2 with a message that says what was expected
     CHECK(r.status == 2);
     CHECK(has(r.err, c.message));
   }
-  // Usage errors from the command line itself.
+  // Usage errors from the command line itself; --help is not one.
+  const auto help = run_command(wormsim_exe() + " contact --help");
+  CHECK(help.status == 0);
+  CHECK(has(help.out, "--initial-fraction"));
   CHECK(run_command(wormsim_exe() + " contact" + out).status == 2);
   CHECK(run_command(wormsim_exe() + " contact --graph as-powerlaw --tau x" + out).status == 2);
   CHECK(run_command(wormsim_exe() + " contact --graph as-powerlaw --replications 0" + out).status ==
