@@ -272,6 +272,7 @@ void ContactEpidemic::spread(ContactWorkspace& w, sim::RandomStream& stream, dou
   const double* per_arc = settings_.rates.transmission_per_arc.data();
   const double tau = settings_.rates.transmission;
   ContactWorkspace::NodeState* nodes = w.nodes_.data();
+  const std::uint64_t* infected = w.infected_.data();
   ContactWorkspace::Queue& queue = *w.queue_;
   // Transmissions are collected a few at a time and their targets prefetched, so that their
   // cache misses overlap instead of following one another.
@@ -281,7 +282,8 @@ void ContactEpidemic::spread(ContactWorkspace& w, sim::RandomStream& stream, dou
   const auto commit = [&] {
     for (unsigned i = 0; i < held; ++i) {
       const auto [target, t] = batch[i];
-      // An infected target has best <= now <= t: no test of its state is needed.
+      // The target is susceptible (nothing is infected while a node spreads); it keeps an
+      // earlier pending infection time if it has one.
       ContactWorkspace::NodeState& state = nodes[target];
       if (t < state.best) {
         state.best = t;
@@ -299,6 +301,9 @@ void ContactEpidemic::spread(ContactWorkspace& w, sim::RandomStream& stream, dou
     const double delay = -std::log(static_cast<double>(bits + 1) * 0x1.0p-53) / rate;
     if (!(delay < recovery_delay)) continue;
     const std::uint32_t target = targets[a];
+    // Over a third of transmissions reach a node already infected (the one that infected this
+    // one, for a start): the in-cache bit set turns them away without touching their state.
+    if (infected[target / 64] & (std::uint64_t{1} << (target % 64))) continue;
     __builtin_prefetch(&nodes[target]);
     batch[held++] = {target, now + delay};
     if (held == kBatch) commit();
