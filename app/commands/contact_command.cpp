@@ -220,18 +220,24 @@ int run_contact(const ContactOptions& o, const std::string& command_line) {
       o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o.threads;
   std::vector<models::ContactRunResult> runs(o.replications);
   const auto t1 = std::chrono::steady_clock::now();
-  if (threads == 1 || o.replications == 1) {
-    models::ContactWorkspace workspace;
-    for (std::uint32_t r = 0; r < o.replications; ++r) runs[r] = epidemic.run(r, workspace);
-  } else {
-    // Each replication depends on (seed, replication) only and lands at its own index, so the
-    // outputs are the same for any number of threads.
-    tbb::enumerable_thread_specific<models::ContactWorkspace> workspaces;
-    tbb::task_arena arena(static_cast<int>(threads));
-    arena.execute([&] {
-      tbb::parallel_for(std::uint32_t{0}, o.replications,
-                        [&](std::uint32_t r) { runs[r] = epidemic.run(r, workspaces.local()); });
-    });
+  try {
+    if (threads == 1 || o.replications == 1) {
+      models::ContactWorkspace workspace;
+      for (std::uint32_t r = 0; r < o.replications; ++r) runs[r] = epidemic.run(r, workspace);
+    } else {
+      // Each replication depends on (seed, replication) only and lands at its own index, so the
+      // outputs are the same for any number of threads.
+      tbb::enumerable_thread_specific<models::ContactWorkspace> workspaces;
+      tbb::task_arena arena(static_cast<int>(threads));
+      arena.execute([&] {
+        tbb::parallel_for(std::uint32_t{0}, o.replications,
+                          [&](std::uint32_t r) { runs[r] = epidemic.run(r, workspaces.local()); });
+      });
+    }
+  } catch (const std::invalid_argument& e) {
+    // The settings were checked above; what a run can still refuse is a --sample-every far too
+    // short for how long the epidemic lasted.
+    usage(fmt::format("--sample-every: {}", e.what()));
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
 

@@ -17,10 +17,8 @@ namespace wormsim::models {
 
 namespace {
 
-// Queue entries carry the node in the low 31 bits and, in the top bit, whether the event is the
-// node's recovery (else a tentative infection).
-constexpr std::uint32_t kRecoveryBit = std::uint32_t{1} << 31;
-constexpr std::uint32_t kMaxNodes = kRecoveryBit - 1;
+// Node numbers and arc indices are 32-bit; offsets hold one more entry than there are nodes.
+constexpr std::uint32_t kMaxNodes = std::numeric_limits<std::uint32_t>::max() - 1;
 constexpr std::uint64_t kMaxArcs = std::numeric_limits<std::uint32_t>::max();
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
@@ -390,6 +388,13 @@ void ContactEpidemic::tally(ContactRunResult& r, ContactWorkspace& w) const {
   auto& recoveries = w.recovery_keys_;
   sort_times(recoveries, w.scratch_);
   const double dt = settings_.sample_every;
+  const double last = key_time(std::max(infections.empty() ? 0 : infections.back(),
+                                        recoveries.empty() ? 0 : recoveries.back()));
+  if (dt > 0 && last / dt > static_cast<double>(kMaxSamples))
+    throw std::invalid_argument(fmt::format(
+        "ContactEpidemic: a sample every {} up to the last event at {} makes more than {} samples; "
+        "take a longer step",
+        dt, last, kMaxSamples));
   std::uint32_t infected = 0, recovered = 0, ever = 0;
   std::uint64_t next_sample = 0;
   const auto sample_before = [&](double t) {

@@ -114,7 +114,8 @@ struct ContactSettings {
   std::uint32_t initial_infected = 1;
   /// The nodes infected at time 0 (distinct), instead of a draw; the same in every replication.
   std::vector<ContactGraph::Node> initial_nodes;
-  /// Sample step of the S/I/R curve, in the rates' time unit; 0: no curve.
+  /// Sample step of the S/I/R curve, in the rates' time unit; 0: no curve. A run whose curve
+  /// would have more than ContactEpidemic::kMaxSamples samples throws std::invalid_argument.
   double sample_every = 0;
 };
 
@@ -156,7 +157,7 @@ struct ContactRunResult {
 class ContactWorkspace;
 
 /// The SIR process on a contact graph, event-driven and exact (Kiss, Miller and Simon,
-/// "Mathematics of Epidemics on Networks", Springer 2017, section A.1.2; EoN's fast_SIR). When a
+/// "Mathematics of Epidemics on Networks", Springer 2017, appendix A; EoN's fast_SIR). When a
 /// node v is infected at time t it draws its recovery delay R ~ Exp(gamma_v) and, for every arc
 /// (v, w), a transmission delay D ~ Exp(tau_vw); w is infected at the earliest t + D over its
 /// infected neighbours with D < R. Every delay is independent and exponential, so this is the
@@ -174,6 +175,9 @@ class ContactWorkspace;
 class ContactEpidemic {
  public:
   static constexpr std::uint64_t kInitialEntity = std::uint64_t{1} << 40;
+  /// The most samples a run's curve may hold (16 MB): a step far too short for the epidemic's
+  /// length is refused rather than exhausting memory.
+  static constexpr std::uint64_t kMaxSamples = 1'000'000;
 
   /// Keeps a reference to `graph`, which must outlive this object. Throws std::invalid_argument
   /// for a rate that is negative or not finite, arrays of the wrong size, more initial nodes than
@@ -181,7 +185,8 @@ class ContactEpidemic {
   /// or not finite.
   ContactEpidemic(const ContactGraph& graph, ContactSettings settings);
 
-  /// Runs one replication, using (and keeping the storage of) `workspace`.
+  /// Runs one replication, using (and keeping the storage of) `workspace`. Throws
+  /// std::invalid_argument if its curve would have more than kMaxSamples samples.
   ContactRunResult run(std::uint64_t replication, ContactWorkspace& workspace) const;
   /// Runs one replication with a workspace of its own.
   ContactRunResult run(std::uint64_t replication) const;

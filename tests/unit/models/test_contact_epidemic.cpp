@@ -200,6 +200,15 @@ TEST_CASE("models::ContactEpidemic: bad rates, sizes and initial nodes are refus
   CHECK_THROWS_AS(refused([](ContactSettings& s) { s.sample_every = -1; })(),
                   std::invalid_argument);
   CHECK_NOTHROW(refused([](ContactSettings& s) { s.initial_infected = 50; })());
+
+  // A sample step far too short for the epidemic is refused when the run knows its length,
+  // before the curve takes the memory.
+  ContactSettings s;
+  s.initial_infected = 5;
+  s.sample_every = 1e-9;
+  CHECK_THROWS_AS(ContactEpidemic(g, s).run(0), std::invalid_argument);
+  s.sample_every = 1e-3;
+  CHECK(ContactEpidemic(g, s).run(0).samples.size() > 100);
 }
 
 TEST_CASE("models::ContactEpidemic: each run is exactly the first-passage process of its streams",
