@@ -237,7 +237,10 @@ int run_contact(const ContactOptions& o, const std::string& command_line) {
   } catch (const std::invalid_argument& e) {
     // The settings were checked above; what a run can still refuse is a --sample-every far too
     // short for how long the epidemic lasted.
-    usage(fmt::format("--sample-every: {}", e.what()));
+    std::string what = e.what();
+    if (const std::string prefix = "ContactEpidemic: "; what.rfind(prefix, 0) == 0)
+      what.erase(0, prefix.size());
+    usage(fmt::format("--sample-every: {}", what));
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
 

@@ -158,7 +158,7 @@ TEST_CASE("contact: bad input exits 2 with a message that says what was expected
        "--initial: expected at most the graph's 50 nodes, got 51"},
       {" contact --graph as-powerlaw --sample-every 0", "--sample-every: expected a positive"},
       {" contact --graph as-powerlaw --initial 20 --sample-every 1e-12",
-       "--sample-every: ContactEpidemic: a sample every 1e-12"},
+       "--sample-every: a sample every 1e-12 up to the last event at"},
       {" contact --graph as-powerlaw --param m=0", "parameter m: expected a whole number"},
       {" contact --graph as-powerlaw --param mm=3", "no parameter 'mm'"},
       {" contact --graph tests/unit/net/data/multigraph.graphml --nodes 10",
