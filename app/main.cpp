@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   const Action models = add_models_command(app);
   const Action topo = add_topo_command(app);
   const Action exercise = add_exercise_command(app, command_line);
+  const Action contact = add_contact_command(app, command_line);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("models")) return models();
     if (app.got_subcommand("topo")) return topo();
     if (app.got_subcommand("exercise")) return exercise();
+    if (app.got_subcommand("contact")) return contact();
   } catch (const wormsim::models::InputError& e) {
     std::fputs(e.what(), stderr);
     return kExitBadInput;

@@ -396,38 +396,48 @@ Topology generate_transit_stub(const TransitStubParams& p, std::uint64_t seed) {
   return t;
 }
 
-Topology generate_as_powerlaw(const PowerLawParams& p, std::uint64_t seed) {
+std::vector<std::pair<std::uint32_t, std::uint32_t>> as_powerlaw_links(const PowerLawParams& p,
+                                                                       std::uint64_t seed) {
   if (p.m < 1 || p.nodes <= p.m)
     throw std::invalid_argument(fmt::format(
         "net::generate_as_powerlaw: needs 1 <= m < nodes, got m = {}, nodes = {}", p.m, p.nodes));
-  Topology t;
-  for (std::uint32_t v = 0; v < p.nodes; ++v) add(t, fmt::format("as{}", v), NodeKind::core, "as");
-  const Link link = make_link(p.link_capacity_bps, p.link_latency);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> links;
+  const std::size_t count = static_cast<std::size_t>(p.m) * (p.m + 1) / 2 +
+                            static_cast<std::size_t>(p.nodes - p.m - 1) * p.m;
+  links.reserve(count);
   // Every link puts both its ends in `ends`; a uniform pick from it chooses a node with
   // probability proportional to its degree.
-  std::vector<Vertex> ends;
-  ends.reserve(2 * (static_cast<std::size_t>(p.m) * (p.m + 1) / 2 +
-                    static_cast<std::size_t>(p.nodes - p.m - 1) * p.m));
-  for (Vertex a = 0; a <= p.m; ++a)
-    for (Vertex b = a + 1; b <= p.m; ++b) {
-      t.add_link(a, b, link);
+  std::vector<std::uint32_t> ends;
+  ends.reserve(2 * count);
+  for (std::uint32_t a = 0; a <= p.m; ++a)
+    for (std::uint32_t b = a + 1; b <= p.m; ++b) {
+      links.emplace_back(a, b);
       ends.push_back(a);
       ends.push_back(b);
     }
   auto s = stream(seed, kPowerLawEntity);
-  std::vector<Vertex> chosen;
-  for (Vertex v = p.m + 1; v < p.nodes; ++v) {
+  std::vector<std::uint32_t> chosen;
+  for (std::uint32_t v = p.m + 1; v < p.nodes; ++v) {
     chosen.clear();
     while (chosen.size() < p.m) {
-      const Vertex target = ends[sim::variates::uniform_below(s, ends.size())];
+      const std::uint32_t target = ends[sim::variates::uniform_below(s, ends.size())];
       if (std::find(chosen.begin(), chosen.end(), target) == chosen.end()) chosen.push_back(target);
     }
-    for (Vertex target : chosen) {
-      t.add_link(v, target, link);
+    for (std::uint32_t target : chosen) {
+      links.emplace_back(v, target);
       ends.push_back(v);
       ends.push_back(target);
     }
   }
+  return links;
+}
+
+Topology generate_as_powerlaw(const PowerLawParams& p, std::uint64_t seed) {
+  const auto links = as_powerlaw_links(p, seed);
+  Topology t;
+  for (std::uint32_t v = 0; v < p.nodes; ++v) add(t, fmt::format("as{}", v), NodeKind::core, "as");
+  const Link link = make_link(p.link_capacity_bps, p.link_latency);
+  for (const auto& [a, b] : links) t.add_link(a, b, link);
   for (Vertex v = 0; v < p.nodes; ++v)
     if (boost::out_degree(v, t.graph()) <= p.m) t.set_kind(v, NodeKind::access);
   t.info.name = "as-powerlaw";
@@ -498,20 +508,8 @@ Topology generate(std::string_view name, std::uint64_t seed,
                T * C * (C - 1) / 2 + T * (T - 1) / 2 + T * C * R * (2 + A * (1 + S)));
     return generate_transit_stub(p, seed);
   }
-  if (name == "as-powerlaw") {
-    auto p = apply(name, power_law_bindings(), settings);
-    if (target_nodes) {
-      if (has_key(settings, "nodes")) reject(name, "give the node count once, not twice");
-      if (*target_nodes < 2 || *target_nodes > 10'000'000)
-        reject(name, fmt::format("nodes: expected a whole number from 2 to 10000000, got {}",
-                                 *target_nodes));
-      p.nodes = static_cast<std::uint32_t>(*target_nodes);
-    }
-    if (p.nodes <= p.m)
-      reject(name, fmt::format("nodes ({}) must be more than m ({})", p.nodes, p.m));
-    check_size(name, p.nodes, static_cast<double>(p.nodes) * p.m);
-    return generate_as_powerlaw(p, seed);
-  }
+  if (name == "as-powerlaw")
+    return generate_as_powerlaw(as_powerlaw_params(settings, target_nodes).first, seed);
   if (name == "campus") {
     auto p = apply(name, campus_bindings(), settings);
     if (p.flat && (has_key(settings, "segments") || has_key(settings, "distribution_routers")))
@@ -536,6 +534,24 @@ Topology generate(std::string_view name, std::uint64_t seed,
   for (const auto& g : generators()) names.push_back(g.name);
   throw InputError(fmt::format("generator {}: error: no generator of that name{} Known: {}\n", name,
                                suggestion(name, names), join(names)));
+}
+
+std::pair<PowerLawParams, std::vector<std::pair<std::string, std::string>>> as_powerlaw_params(
+    const std::vector<std::pair<std::string, std::string>>& settings,
+    std::optional<std::uint64_t> target_nodes) {
+  constexpr std::string_view name = "as-powerlaw";
+  auto p = apply(name, power_law_bindings(), settings);
+  if (target_nodes) {
+    if (has_key(settings, "nodes")) reject(name, "give the node count once, not twice");
+    if (*target_nodes < 2 || *target_nodes > 10'000'000)
+      reject(name, fmt::format("nodes: expected a whole number from 2 to 10000000, got {}",
+                               *target_nodes));
+    p.nodes = static_cast<std::uint32_t>(*target_nodes);
+  }
+  if (p.nodes <= p.m)
+    reject(name, fmt::format("nodes ({}) must be more than m ({})", p.nodes, p.m));
+  check_size(name, p.nodes, static_cast<double>(p.nodes) * p.m);
+  return {p, used(p, power_law_bindings())};
 }
 
 }  // namespace wormsim::net

@@ -99,6 +99,13 @@ struct CampusParams {
 Topology generate_transit_stub(const TransitStubParams& params, std::uint64_t seed);
 /// Throws std::invalid_argument unless 1 <= m < nodes.
 Topology generate_as_powerlaw(const PowerLawParams& params, std::uint64_t seed);
+/// The links of generate_as_powerlaw(params, seed) as vertex index pairs, in the order it adds
+/// them (the complete graph of the first m + 1 ASes, then each new AS's m links in the order its
+/// targets were drawn), without building the topology: a graph of 10^6 ASes takes well under a
+/// second this way, for uses that need the structure only (models/contact). Throws
+/// std::invalid_argument unless 1 <= m < nodes.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> as_powerlaw_links(const PowerLawParams& params,
+                                                                       std::uint64_t seed);
 Topology generate_campus(const CampusParams& params, std::uint64_t seed);
 
 /// Runs the generator `name` with parameters given as text (key, value with unit), the others at
@@ -109,5 +116,12 @@ Topology generate_campus(const CampusParams& params, std::uint64_t seed);
 Topology generate(std::string_view name, std::uint64_t seed,
                   const std::vector<std::pair<std::string, std::string>>& settings,
                   std::optional<std::uint64_t> target_nodes = std::nullopt);
+
+/// The parameters `generate("as-powerlaw", ...)` uses for these settings and node count, with the
+/// same checks and the same InputError, and the parameters as used in table order (what
+/// TopologyInfo::parameters holds).
+std::pair<PowerLawParams, std::vector<std::pair<std::string, std::string>>> as_powerlaw_params(
+    const std::vector<std::pair<std::string, std::string>>& settings,
+    std::optional<std::uint64_t> target_nodes = std::nullopt);
 
 }  // namespace wormsim::net

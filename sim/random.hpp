@@ -20,6 +20,7 @@ enum class Purpose : std::uint8_t {
   defence_site = 8,  ///< a site's adoption of a site defence policy
   topology = 9,      ///< a topology generator's choices (net/generators)
   network = 10,      ///< devices on a network: which nodes have them, crashes, recoveries
+  contact = 11,      ///< contact-graph spread: a node's patch time and its neighbours' delays
   test = 250,        ///< reserved for tests and benchmarks
 };
 

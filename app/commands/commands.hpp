@@ -25,5 +25,6 @@ Action add_validate_command(CLI::App& app);
 Action add_models_command(CLI::App& app);
 Action add_topo_command(CLI::App& app);
 Action add_exercise_command(CLI::App& app, const std::string& command_line);
+Action add_contact_command(CLI::App& app, const std::string& command_line);
 
 }  // namespace wormsim::app
