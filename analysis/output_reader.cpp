@@ -41,10 +41,10 @@ std::optional<CsvTable> read_csv(const std::filesystem::path& file) {
   table.file = file;
   std::vector<std::string> record;
   std::string field;
-  bool quoted = false;       // inside a quoted field
-  bool had_field = false;    // the record has begun (so an empty last field counts)
-  std::size_t line = 1;      // the line the current record starts on, for messages
-  std::size_t at_line = 1;   // the line being read
+  bool quoted = false;      // inside a quoted field
+  bool had_field = false;   // the record has begun (so an empty last field counts)
+  std::size_t line = 1;     // the line the current record starts on, for messages
+  std::size_t at_line = 1;  // the line being read
   auto end_record = [&] {
     record.push_back(std::move(field));
     field.clear();
@@ -145,9 +145,9 @@ namespace {
 std::uint32_t replication_of(const CsvTable& table, std::size_t row, std::size_t column) {
   const double r = csv_number(table, row, column);
   if (r < 0 || r > 4e9 || r != static_cast<double>(static_cast<std::uint32_t>(r)))
-    bad_file(table.file, row + 2,
-             fmt::format("replication: expected a whole number, got \"{}\"",
-                         table.rows[row][column]));
+    bad_file(
+        table.file, row + 2,
+        fmt::format("replication: expected a whole number, got \"{}\"", table.rows[row][column]));
   return static_cast<std::uint32_t>(r);
 }
 

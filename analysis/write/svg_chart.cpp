@@ -61,9 +61,9 @@ std::string tick_label(double v, double step, const AxisScale& scale) {
 
 /// Time ticks: the smallest step from a list of round durations that gives at most 8 intervals.
 double time_step(double x_max) {
-  static constexpr double steps[] = {1,     2,     5,      10,     15,     30,     60,
-                                     120,   300,   600,    900,    1200,   1800,   3600,
-                                     7200,  10800, 14400,  21600,  43200,  86400,  172800,
+  static constexpr double steps[] = {1,      2,      5,       10,      15,      30,      60,
+                                     120,    300,    600,     900,     1200,    1800,    3600,
+                                     7200,   10800,  14400,   21600,   43200,   86400,   172800,
                                      259200, 604800, 1209600, 2592000, 7776000, 31536000};
   for (double s : steps)
     if (x_max / s <= 8) return s;
@@ -237,9 +237,9 @@ std::string render_chart(const Chart& chart) {
         "<path class=\"series\" data-name=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" "
         "stroke-width=\"{}\" stroke-linejoin=\"round\" stroke-linecap=\"round\"{}/>\n",
         html_escape(s.name), d, colour, s.width, s.dashed ? " stroke-dasharray=\"12 8\"" : "");
-    legend += fmt::format(
-        "<li><span class=\"swatch{}\" style=\"border-top-color:{}\"></span>{}</li>",
-        s.dashed ? " dashed" : "", colour, html_escape(s.name));
+    legend +=
+        fmt::format("<li><span class=\"swatch{}\" style=\"border-top-color:{}\"></span>{}</li>",
+                    s.dashed ? " dashed" : "", colour, html_escape(s.name));
   }
   svg += fmt::format(
       "<line class=\"cursor\" x1=\"0\" x2=\"0\" y1=\"{}\" y2=\"{}\" stroke=\"#111\" "

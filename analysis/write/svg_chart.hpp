@@ -11,13 +11,13 @@ namespace wormsim::analysis {
 
 /// One line of a chart, with an optional shaded band around it.
 struct ChartSeries {
-  std::string name;             ///< legend text
-  std::vector<double> time_s;   ///< sample times, seconds since the scenario's start, increasing
-  std::vector<double> value;    ///< the line: one value per sample time
-  std::vector<double> low;      ///< the band's lower edge per sample time; empty: no band
-  std::vector<double> high;     ///< the band's upper edge per sample time
-  bool dashed = false;          ///< drawn dashed: a reference (model) curve beside simulated ones
-  int colour = -1;              ///< palette entry; -1: the series' position in the chart
+  std::string name;            ///< legend text
+  std::vector<double> time_s;  ///< sample times, seconds since the scenario's start, increasing
+  std::vector<double> value;   ///< the line: one value per sample time
+  std::vector<double> low;     ///< the band's lower edge per sample time; empty: no band
+  std::vector<double> high;    ///< the band's upper edge per sample time
+  bool dashed = false;         ///< drawn dashed: a reference (model) curve beside simulated ones
+  int colour = -1;             ///< palette entry; -1: the series' position in the chart
   /// Stroke width in the drawing's units (960 across). Lines that may coincide (ever infected and
   /// infected now before anyone recovers; columns that agree until a defence starts) are drawn
   /// wide first and narrow on top, so that each stays visible as an edge of the one above it.
