@@ -282,9 +282,12 @@ constexpr std::string_view kScript = R"js(
     var scales = [[1e9, "G"], [1e6, "M"], [format === "bps" ? 1e3 : 1e4, "k"]];
     for (var i = 0; i < scales.length; i++) {
       var divisor = scales[i][1] === "k" ? 1e3 : scales[i][0];
-      if (a >= scales[i][0]) return (v / divisor).toPrecision(3) + " " + scales[i][1] + unit;
+      if (a >= scales[i][0])
+        return (v / divisor).toPrecision(3) + (unit ? " " + scales[i][1] + unit : scales[i][1]);
     }
-    return (a >= 100 ? v.toFixed(0) : String(Math.round(v * 10) / 10)) + (unit ? " " + unit : "");
+    var text = a >= 100 ? v.toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ",")
+                        : String(Math.round(v * 10) / 10);
+    return text + (unit ? " " + unit : "");
   }
   function clock(s) {
     s = Math.max(0, Math.round(s));
