@@ -14,7 +14,8 @@ namespace wormsim::analysis {
 /// - a run's folder (summary.json): summary.json and curves.csv, with actions.csv,
 ///   links_summary.csv and devices.csv when present;
 /// - a comparison's folder (compare.json): compare.json, with compare_curves.csv when present.
-/// If summary.json holds a "reference" block with a curve, the infection chart draws it dashed.
+/// The fitted curves of summary.json's "reference" block (random constant spread, the two-factor
+/// model), when present, are drawn dashed on the infected-hosts chart.
 /// Throws models::InputError (exit status 2) when the folder holds neither summary.json nor
 /// compare.json, or when a file is malformed; std::runtime_error when a file cannot be read.
 std::string build_report_html(const std::filesystem::path& folder);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
@@ -65,36 +66,88 @@ std::string range_text(const std::vector<std::optional<double>>& values, Figure 
   return fmt::format("{} – {}", figure_text(lo, kind), figure_text(hi, kind));
 }
 
-/// The reference model's curve from summary.json's optional "reference" block, as a dashed
-/// series: `{"label": ..., "curve": [[time_s, value], ...]}` or `"curve": {"time_s": [...],
-/// "value": [...]}`. Nullopt when there is none.
-std::optional<ChartSeries> reference_series(const Json& summary) {
+/// What a reference model and its curve columns are called on the page.
+std::string model_words(const std::string& key) {
+  if (key == "rcs") return "random constant spread";
+  if (key == "two_factor") return "two-factor model";
+  return key;
+}
+
+std::string column_words(const std::string& column) {
+  if (column == "infected_share" || column == "ever_infected_share") return "ever infected";
+  if (column == "infected_now_share") return "infected now";
+  return column;
+}
+
+/// The fitted curves of summary.json's "reference" block, as dashed lines for the infected-hosts
+/// chart: every model in it with a `curve` (rows of `curve_columns`: time_s, then values) gives a
+/// line per value column; shares (`..._share`) are turned into hosts with the block's
+/// `vulnerable`. Models in the block's order, each in its own colour and dash pattern. None when
+/// the block is absent or holds no curve.
+std::vector<ChartSeries> reference_series(const Json& summary) {
+  static const char* const dashes[] = {"12 8", "4 6", "14 5 3 5"};
   const Json& ref = at(summary, "reference");
-  const Json& curve = at(ref, "curve");
-  ChartSeries s;
-  s.dashed = true;
-  s.colour = 6;  // black: apart from every simulated line
-  const std::string label = text_of(at(ref, "label"));
-  const std::string model = text_of(at(ref, "model"));
-  s.name = fmt::format("reference: {}", !label.empty() ? label : !model.empty() ? model : "model");
-  if (curve.is_array()) {
-    for (const auto& point : curve)
-      if (point.is_array() && point.size() >= 2 && point[0].is_number() && point[1].is_number()) {
-        s.time_s.push_back(point[0].get<double>());
-        s.value.push_back(point[1].get<double>());
-      }
-  } else if (curve.is_object()) {
-    const Json& t = at(curve, "time_s");
-    const Json& v = at(curve, "value");
-    if (t.is_array() && v.is_array())
-      for (std::size_t i = 0; i < std::min(t.size(), v.size()); ++i)
-        if (t[i].is_number() && v[i].is_number()) {
-          s.time_s.push_back(t[i].get<double>());
-          s.value.push_back(v[i].get<double>());
+  const double vulnerable = number_or(at(ref, "vulnerable"), 0);
+  std::vector<ChartSeries> out;
+  if (!ref.is_object()) return out;
+  std::size_t model = 0;
+  for (const auto& [key, m] : ref.items()) {
+    const Json& columns = at(m, "curve_columns");
+    const Json& curve = at(m, "curve");
+    if (!columns.is_array() || !curve.is_array() || columns.size() < 2) continue;
+    for (std::size_t c = 1; c < columns.size(); ++c) {
+      const std::string column = text_of(columns[c]);
+      const bool share = column.size() > 6 && column.compare(column.size() - 6, 6, "_share") == 0;
+      if (share && vulnerable <= 0) continue;
+      ChartSeries s;
+      s.name = columns.size() == 2
+                   ? fmt::format("{} fit", model_words(key))
+                   : fmt::format("{} fit: {}", model_words(key), column_words(column));
+      s.dash = dashes[model % std::size(dashes)];
+      s.colour = static_cast<int>(6 + model);  // black, then dark grey: apart from the simulated
+      for (const auto& row : curve)
+        if (row.is_array() && row.size() > c && row[0].is_number() && row[c].is_number()) {
+          s.time_s.push_back(row[0].get<double>());
+          s.value.push_back(row[c].get<double>() * (share ? vulnerable : 1.0));
         }
+      if (!s.time_s.empty()) out.push_back(std::move(s));
+    }
+    ++model;
   }
-  if (s.time_s.empty()) return std::nullopt;
-  return s;
+  return out;
+}
+
+/// The fitted parameters in words, for the note under the infected-hosts chart.
+std::string reference_words(const Json& summary) {
+  const Json& ref = at(summary, "reference");
+  std::vector<std::string> parts;
+  if (!ref.is_object()) return std::string();
+  for (const auto& [key, m] : ref.items()) {
+    if (!at(m, "curve").is_array()) continue;
+    std::string text = model_words(key);
+    if (key == "rcs") {
+      text += fmt::format(", K = {} per hour, half the vulnerable hosts infected at {}",
+                          short_number(number_or(at(m, "k_per_hour"), 0)),
+                          duration_text(number_or(at(m, "t_half_s"), 0)));
+      const std::string utc = text_of(at(m, "t_half_utc"));
+      if (!utc.empty()) text += fmt::format(" ({})", html_escape(clock_text(utc)));
+    } else if (key == "two_factor") {
+      text += fmt::format(", β0N = {} per hour, η = {}, γ = {} per hour, μN = {} per hour",
+                          short_number(number_or(at(m, "beta0_n_per_hour"), 0)),
+                          short_number(number_or(at(m, "eta"), 0)),
+                          short_number(number_or(at(m, "gamma_per_hour"), 0)),
+                          short_number(number_or(at(m, "mu_n_per_hour"), 0)));
+    }
+    if (const auto r2 = number_of(at(at(m, "fit"), "r_squared")))
+      text += fmt::format(", R² = {:.4f}", *r2);
+    parts.push_back(text);
+  }
+  if (parts.empty()) return std::string();
+  return fmt::format(
+      " Dashed: reference models fitted to the mean curve over the replications{} (summary.json, "
+      "\"reference\"): {}.",
+      at(at(summary, "parameters"), "worms").size() > 1 ? " of the first worm" : "",
+      joined(parts, "; "));
 }
 
 /// Operating systems as people name them.
@@ -227,6 +280,8 @@ class RunReport {
     actions_ = read_csv(folder / "actions.csv");
     links_ = read_csv(folder / "links_summary.csv");
     devices_ = read_csv(folder / "devices.csv");
+    std::error_code ec;
+    has_bands_ = std::filesystem::exists(folder / "bands.csv", ec);
     params_ = at(summary_, "parameters");
     reps_ = at(summary_, "replications").is_array() ? at(summary_, "replications").size() : 0;
     duration_s_ = 0;
@@ -578,13 +633,12 @@ class RunReport {
       infection.series.push_back(
           series_of(curves_, "infected_now" + s, "infected now" + worm_label(s), Transform::level));
     }
-    if (auto ref = reference_series(summary_)) infection.series.push_back(std::move(*ref));
+    for (auto& ref : reference_series(summary_)) infection.series.push_back(std::move(ref));
     infection.times = defence_times();
     infection.note = band_note();
     if (!infection.times.empty())
       infection.note += " Dotted lines: the defences and actions, numbered as in the table below.";
-    if (!infection.series.empty() && infection.series.back().dashed)
-      infection.note += " Dashed: the reference model's curve (summary.json, \"reference\").";
+    infection.note += reference_words(summary_);
     html += render_chart(infection);
 
     Chart rate = chart("new-infections", "New infections per minute", "hosts per minute",
@@ -845,9 +899,12 @@ class RunReport {
     if (devices_) files.emplace_back("devices.csv");
     return fmt::format(
         "<footer>\n<p>Built by wormsim {} from {} in this folder; <code>wormsim report "
-        "DIR</code> rebuilds it. Charts: {} Times on the charts count from the scenario's "
+        "DIR</code> rebuilds it. Charts: {}{} Times on the charts count from the scenario's "
         "start.</p>\n</footer>\n",
-        html_escape(text_of(at(at(summary_, "program"), "version"))), joined(files), kBandNote);
+        html_escape(text_of(at(at(summary_, "program"), "version"))), joined(files), kBandNote,
+        has_bands_ ? " The 95% Student-t interval for the mean curve at each sample is in "
+                     "bands.csv."
+                   : "");
   }
 
   Json summary_;
@@ -855,6 +912,7 @@ class RunReport {
   CurveSet curves_;
   std::optional<CsvTable> actions_, links_, devices_;
   std::size_t reps_ = 0;
+  bool has_bands_ = false;  ///< bands.csv beside curves.csv (not in a `wormsim exercise` folder)
   double duration_s_ = 0;
 };
 

@@ -102,7 +102,7 @@ std::vector<std::size_t> drawn_indices(std::size_t n, std::size_t stride) {
 
 const std::vector<std::string>& chart_palette() {
   static const std::vector<std::string> palette = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
-                                                   "#E69F00", "#56B4E9", "#000000"};
+                                                   "#E69F00", "#56B4E9", "#000000", "#555555"};
   return palette;
 }
 
@@ -236,10 +236,11 @@ std::string render_chart(const Chart& chart) {
     svg += fmt::format(
         "<path class=\"series\" data-name=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" "
         "stroke-width=\"{}\" stroke-linejoin=\"round\" stroke-linecap=\"round\"{}/>\n",
-        html_escape(s.name), d, colour, s.width, s.dashed ? " stroke-dasharray=\"12 8\"" : "");
+        html_escape(s.name), d, colour, s.width,
+        s.dash.empty() ? std::string() : fmt::format(" stroke-dasharray=\"{}\"", s.dash));
     legend +=
         fmt::format("<li><span class=\"swatch{}\" style=\"border-top-color:{}\"></span>{}</li>",
-                    s.dashed ? " dashed" : "", colour, html_escape(s.name));
+                    s.dash.empty() ? "" : " dashed", colour, html_escape(s.name));
   }
   svg += fmt::format(
       "<line class=\"cursor\" x1=\"0\" x2=\"0\" y1=\"{}\" y2=\"{}\" stroke=\"#111\" "

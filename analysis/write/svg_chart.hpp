@@ -16,8 +16,10 @@ struct ChartSeries {
   std::vector<double> value;   ///< the line: one value per sample time
   std::vector<double> low;     ///< the band's lower edge per sample time; empty: no band
   std::vector<double> high;    ///< the band's upper edge per sample time
-  bool dashed = false;         ///< drawn dashed: a reference (model) curve beside simulated ones
-  int colour = -1;             ///< palette entry; -1: the series' position in the chart
+  /// SVG stroke-dasharray ("12 8"); empty: a solid line. Reference (model) curves are dashed
+  /// beside the simulated ones, each model with its own pattern.
+  std::string dash;
+  int colour = -1;  ///< palette entry; -1: the series' position in the chart
   /// Stroke width in the drawing's units (960 across). Lines that may coincide (ever infected and
   /// infected now before anyone recovers; columns that agree until a defence starts) are drawn
   /// wide first and narrow on top, so that each stays visible as an edge of the one above it.
@@ -58,7 +60,8 @@ std::string render_chart(const Chart& chart);
 inline constexpr std::size_t kMaxChartPoints = 1500;
 
 /// The series colours: Okabe and Ito's palette for colour-blind readers, without its yellow,
-/// which has too little contrast on white for a projector.
+/// which has too little contrast on white for a projector; then black and a dark grey (6 and 7),
+/// which the reference curves use.
 const std::vector<std::string>& chart_palette();
 
 }  // namespace wormsim::analysis

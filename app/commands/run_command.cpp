@@ -130,8 +130,8 @@ void print_summary(const models::Scenario& s, const std::vector<analysis::Replic
   fmt::print(
       "outputs in {}/ (curves.csv, bands.csv, actions.csv, {}{}summary.json, report.html, "
       "run.json)\n",
-             out.string(), runs.front().events.empty() ? "" : "events.csv, ",
-             first.has_network ? "links.csv, links_summary.csv, devices.csv, " : "");
+      out.string(), runs.front().events.empty() ? "" : "events.csv, ",
+      first.has_network ? "links.csv, links_summary.csv, devices.csv, " : "");
 }
 
 void print_stats(const std::vector<sim::RunStats>& stats, const Plan& plan,

@@ -77,16 +77,30 @@ std::map<std::string, bool> metrics_of(const std::string& curves) {
   return nonzero;
 }
 
-/// The charts a run's report must draw, from its curves.csv: infected hosts (ever and now, per
-/// worm), new infections (per worm), traffic and link utilisation with [network]; the charts of
-/// optional series (probes by port, hosts out of service, crashes, routers and sites) draw those
-/// that are non-zero somewhere and are left out when none is.
-Charts expected_run_charts(const std::string& curves) {
-  const auto m = metrics_of(curves);
+/// The fitted curves of summary.json's reference block: one per value column of every model
+/// that has a curve (random constant spread: 1; the two-factor model: 2).
+int reference_curves(const nlohmann::json& summary) {
+  int n = 0;
+  if (summary.contains("reference"))
+    for (const auto& [key, model] : summary["reference"].items())
+      if (model.is_object() && model.contains("curve") && model.contains("curve_columns"))
+        n += static_cast<int>(model["curve_columns"].size()) - 1;
+  return n;
+}
+
+/// The charts a run's report must draw, from its curves.csv and summary.json: infected hosts
+/// (ever and now, per worm, and the reference fits), new infections (per worm), traffic and link
+/// utilisation with [network]; the charts of optional series (probes by port, hosts out of
+/// service, crashes, routers and sites) draw those that are non-zero somewhere and are left out
+/// when none is.
+Charts expected_run_charts(const std::filesystem::path& folder) {
+  const auto m = metrics_of(read_file(folder / "curves.csv"));
+  const auto summary = nlohmann::json::parse(read_file(folder / "summary.json"));
   int worms = 0;
   for (const auto& [name, any] : m)
     if (name == "infected_total" || name.rfind("infected_total.", 0) == 0) ++worms;
-  Charts charts{{"infection", 2 * worms}, {"new-infections", worms}};
+  Charts charts{{"infection", 2 * worms + reference_curves(summary)},
+                {"new-infections", worms}};
   auto optional = [&](const std::string& chart, const std::vector<std::string>& names) {
     int n = 0;
     for (const auto& name : names)
@@ -240,9 +254,10 @@ TEST_CASE(
                              quoted(dir));
   REQUIRE(r.status == 0);
   CHECK(r.out.find("report.html") != std::string::npos);
-  const Charts expected = expected_run_charts(read_file(dir / "curves.csv"));
-  // One worm: infected (ever and now) and new infections; TCP 80 probes.
-  CHECK(expected.at("infection") == 2);
+  const Charts expected = expected_run_charts(dir);
+  // One worm: infected (ever and now) with the fits of random constant spread (one curve) and
+  // the two-factor model (two), new infections, TCP 80 probes.
+  CHECK(expected.at("infection") == 5);
   CHECK(expected.at("new-infections") == 1);
   CHECK(expected.at("probes") >= 1);
   const std::string html = check_report(dir, expected, "report-screenshot.png");
@@ -251,6 +266,7 @@ TEST_CASE(
   CHECK(html.find("252,000 hosts") != std::string::npos);
   CHECK(html.find("min–max band") != std::string::npos);  // the band is named
   CHECK(html.find("over 3 replications") != std::string::npos);
+  CHECK(html.find("random constant spread, K = ") != std::string::npos);  // the fit in words
   std::filesystem::remove_all(dir);
 }
 
@@ -264,7 +280,7 @@ TEST_CASE(
                              "--out " +
                              quoted(dir));
   REQUIRE(r.status == 0);
-  const Charts expected = expected_run_charts(read_file(dir / "curves.csv"));
+  const Charts expected = expected_run_charts(dir);
   CHECK(expected.at("traffic") == 1);
   CHECK(expected.at("utilisation") == 1);
   const std::string html = check_report(dir, expected, "report-network-screenshot.png");
@@ -293,7 +309,7 @@ TEST_CASE("report: defences are numbered on the charts and tabled with actions.c
                              " run tests/e2e/data/small-defences.toml --variant quarantine --out " +
                              quoted(dir));
   REQUIRE(r.status == 0);
-  const Charts expected = expected_run_charts(read_file(dir / "curves.csv"));
+  const Charts expected = expected_run_charts(dir);
   // Quarantine disconnects hosts; patches reboot them.
   CHECK(expected.at("hosts-out") >= 1);
   CHECK(expected.at("crashes") >= 1);

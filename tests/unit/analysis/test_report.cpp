@@ -167,7 +167,7 @@ TEST_CASE("analysis::render_chart: data-series counts the lines drawn, bands are
   chart.series[2].name = "two \"quoted\"";
   chart.series[2].time_s = {0, 60, 120};
   chart.series[2].value = {3, 2, 1};
-  chart.series[2].dashed = true;
+  chart.series[2].dash = "12 8";
   const std::string html = render_chart(chart);
   CHECK(count(html, "data-series=\"2\"") == 1);
   CHECK(count(html, "class=\"series\"") == 2);
@@ -212,15 +212,35 @@ TEST_CASE(
   CHECK(chart_svg(plain, "infection").find("data-series=\"2\"") != std::string::npos);
   CHECK(plain.find("stroke-dasharray=\"12 8\"") == std::string::npos);
 
-  const auto with = small_run("reference",
-                              R"(,
-  "reference": {"label": "logistic model", "curve": [[0, 2], [60, 4.5], [120, 8.5]]})");
+  // The block as write_summary_json writes it: two models, their curves as shares of the mean
+  // vulnerable count, one column for random constant spread and two for the two-factor model.
+  const auto with = small_run("reference", R"(,
+  "reference": {
+    "fitted_to": "the mean curve", "replications": 2, "vulnerable": 100.0,
+    "rcs": {"k_per_hour": 61.5, "t_half_s": 140.0, "t_half_utc": "2001-07-19T10:02:20Z",
+            "fit": {"r_squared": 0.99}, "curve_columns": ["time_s", "infected_share"],
+            "curve": [[0, 0.02], [60, 0.045], [120, 0.085]]},
+    "two_factor": {"beta0_n_per_hour": 61.5, "eta": 0.0, "gamma_per_hour": 0.0,
+                   "mu_n_per_hour": 0.0, "fit": {"r_squared": 0.995},
+                   "curve_columns": ["time_s", "infected_now_share", "ever_infected_share"],
+                   "curve": [[0, 0.02, 0.02], [60, 0.045, 0.045], [120, 0.08, 0.08]]}
+  })");
   const std::string html = build_report_html(with);
   const std::string infection = chart_svg(html, "infection");
-  CHECK(infection.find("data-series=\"3\"") != std::string::npos);
-  CHECK(count(infection, "class=\"series\"") == 3);
-  CHECK(infection.find("data-name=\"reference: logistic model\"") != std::string::npos);
+  CHECK(infection.find("data-series=\"5\"") != std::string::npos);
+  CHECK(count(infection, "class=\"series\"") == 5);
+  CHECK(infection.find("data-name=\"random constant spread fit\"") != std::string::npos);
+  CHECK(infection.find("data-name=\"two-factor model fit: infected now\"") != std::string::npos);
   CHECK(count(infection, "stroke-dasharray=\"12 8\"") == 1);
+  CHECK(count(infection, "stroke-dasharray=\"4 6\"") == 2);
+  CHECK(html.find("K = 61.5 per hour") != std::string::npos);
+  CHECK(html.find("R² = 0.9950") != std::string::npos);
+  // Shares become hosts: the fit's last point, 0.085 of 100 vulnerable hosts, sits where the
+  // simulated mean (9 and 7 hosts: 8) and the axis (0 to 10) put 8.5 hosts.
+  const std::size_t rcs = infection.find("data-name=\"random constant spread fit\"");
+  const std::string path = infection.substr(rcs, infection.find("/>", rcs) - rcs);
+  CHECK(path.find("L936.0 64.6") != std::string::npos);
+  CHECK(html.find("No host was down") != std::string::npos);
   std::filesystem::remove_all(without);
   std::filesystem::remove_all(with);
 }
