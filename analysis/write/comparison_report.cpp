@@ -111,7 +111,9 @@ std::string comparison_report_html(const std::filesystem::path& folder) {
       }
       rows.push_back(std::move(row));
     }
-  body += table(header, rows, "t" + std::string(n_columns, 'c'));
+  std::string cells(n_columns + 1, 'c');  // a figure's label, then a cell per column
+  cells[0] = 't';
+  body += table(header, rows, cells);
   body += fmt::format(
       "<p class=\"note\">Cells: mean [95% Student-t interval] over the replications. Δ: the "
       "column minus the first ({}), paired by replication, with its 95% interval; in bold when "

@@ -14,14 +14,16 @@ std::string build_report_html(const std::filesystem::path& folder) {
   if (std::filesystem::exists(folder / "summary.json", ec)) return report::run_report_html(folder);
   if (std::filesystem::exists(folder / "compare.json", ec))
     return report::comparison_report_html(folder);
+  if (std::filesystem::exists(folder / "sweep.json", ec)) return report::sweep_report_html(folder);
   if (!std::filesystem::is_directory(folder, ec))
     throw models::InputError(fmt::format(
-        "wormsim report: error: {}: expected an output folder of wormsim run or wormsim "
-        "compare, but there is no such folder\n",
+        "wormsim report: error: {}: expected an output folder of wormsim run, compare or "
+        "sweep, but there is no such folder\n",
         folder.string()));
   throw models::InputError(fmt::format(
-      "wormsim report: error: {}: expected an output folder of wormsim run (with summary.json) "
-      "or wormsim compare (with compare.json), but it holds neither\n",
+      "wormsim report: error: {}: expected an output folder of wormsim run (with summary.json), "
+      "wormsim compare (with compare.json) or wormsim sweep (with sweep.json), but it holds "
+      "none of them\n",
       folder.string()));
 }
 

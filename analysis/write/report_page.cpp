@@ -238,6 +238,7 @@ th { background: #e6e6e6; }
 td.num { text-align: right; white-space: nowrap; }
 td.keep { white-space: nowrap; }
 td.cmp { text-align: right; }
+th .param { font-weight: normal; }
 td.cmp .ci, td.cmp .n { display: block; white-space: nowrap; font-size: 0.9em; }
 .ci, .n, .diff { color: #333; }
 .diff { display: block; font-size: 0.9em; white-space: nowrap; border-top: 1px dotted #777; }

@@ -100,8 +100,8 @@ std::string page(const std::string& title, const std::string& body);
 std::string table(const std::vector<std::string>& header,
                   const std::vector<std::vector<std::string>>& rows, std::string_view kinds = "");
 
-// --- The two pages
-// --------------------------------------------------------------------------------
+// --- The pages
+// ------------------------------------------------------------------------------------
 
 /// A run's page, from summary.json, curves.csv, and actions.csv, links_summary.csv and
 /// devices.csv when present.
@@ -109,5 +109,8 @@ std::string run_report_html(const std::filesystem::path& folder);
 
 /// A comparison's page, from compare.json and compare_curves.csv when present.
 std::string comparison_report_html(const std::filesystem::path& folder);
+
+/// A sweep's page, from sweep.json.
+std::string sweep_report_html(const std::filesystem::path& folder);
 
 }  // namespace wormsim::analysis::report

@@ -1,9 +1,10 @@
-// report.html as a reader meets it: written by `wormsim run` and `wormsim compare`, rebuilt to the
-// same bytes by `wormsim report DIR`, self-contained (nothing fetched over a network), and shown by
-// a real browser (Debian's chromium, headless) without script errors and without a page wider than
-// a 1280-pixel laptop screen, with exactly the charts and series the folder's files imply: the
-// expected charts are worked out here from curves.csv and compare.json, independently of the
-// report's code. Each test saves a screenshot in the build tree and prints its path.
+// report.html as a reader meets it: written by `wormsim run`, `compare` and `sweep`, rebuilt to
+// the same bytes by `wormsim report DIR`, self-contained (nothing fetched over a network), and
+// shown by a real browser (Debian's chromium, headless) without script errors and without a page
+// wider than a 1280-pixel laptop screen, with exactly the charts and series the folder's files
+// imply: the expected charts are worked out here from curves.csv, summary.json and compare.json,
+// independently of the report's code. A sweep's report is a table (a sweep keeps no curves). Each
+// test saves a screenshot in the build tree and prints its path.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <iostream>
@@ -99,8 +100,7 @@ Charts expected_run_charts(const std::filesystem::path& folder) {
   int worms = 0;
   for (const auto& [name, any] : m)
     if (name == "infected_total" || name.rfind("infected_total.", 0) == 0) ++worms;
-  Charts charts{{"infection", 2 * worms + reference_curves(summary)},
-                {"new-infections", worms}};
+  Charts charts{{"infection", 2 * worms + reference_curves(summary)}, {"new-infections", worms}};
   auto optional = [&](const std::string& chart, const std::vector<std::string>& names) {
     int n = 0;
     for (const auto& name : names)
@@ -114,6 +114,12 @@ Charts expected_run_charts(const std::filesystem::path& folder) {
   if (m.count("worm_traffic_bps")) charts["traffic"] = 1;
   if (m.count("max_link_utilisation")) charts["utilisation"] = 1;
   return charts;
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+  return n;
 }
 
 /// The fields of one CSV line, RFC 4180 quotes undone (labels such as "blacklist 20m, all").
@@ -372,11 +378,34 @@ TEST_CASE(
           std::string::npos);
   }
   // The paired differences are shown under every column after the first.
-  std::size_t deltas = 0;
-  const std::string delta = "Δ";
-  for (std::size_t p = html.find(delta); p != std::string::npos; p = html.find(delta, p + 1))
-    ++deltas;
-  CHECK(deltas >= static_cast<std::size_t>(columns - 1) * json["figures"].size());
+  CHECK(count_of(html, "Δ") >= static_cast<std::size_t>(columns - 1) * json["figures"].size());
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("report: a sweep's report sets its points side by side", "[e2e]") {
+  const auto dir = scratch_dir("report-sweep");
+  const auto r = run_command(wormsim_exe() +
+                             " sweep tests/e2e/data/small-codered.toml --set "
+                             "worm.probe_rate=6/s,12/s --set worm.initial_infected=5,10 "
+                             "--set simulation.duration=20m --replications 3 --out " +
+                             quoted(dir));
+  CAPTURE(r.err);
+  REQUIRE(r.status == 0);
+  const auto json = nlohmann::json::parse(read_file(dir / "sweep.json"));
+  const std::size_t points = json["points"].size();
+  REQUIRE(points == 4);
+  // A sweep keeps figures, not curves: a table and no chart.
+  const std::string html = check_report(dir, Charts{}, "report-sweep-screenshot.png");
+  const std::size_t table = html.find("<section id=\"figures\">");
+  REQUIRE(table != std::string::npos);
+  const std::size_t end = html.find("</table>", table);
+  // One column per point, headed by the swept values; one row per figure of sweep.json.
+  const std::string figures = html.substr(table, end - table);
+  CHECK(count_of(figures, "<th>point ") == points);
+  CHECK(count_of(figures, "<tr>") == 1 + json["figures"].size());
+  CHECK(figures.find("worm.probe_rate = 12/s") != std::string::npos);
+  CHECK(figures.find("worm.initial_infected = 10") != std::string::npos);
+  CHECK(html.find("no curves to overlay") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
@@ -387,6 +416,7 @@ TEST_CASE("report: a folder that is not an output folder exits 2 and says what i
   CHECK(empty.status == 2);
   CHECK(empty.err.find("summary.json") != std::string::npos);
   CHECK(empty.err.find("compare.json") != std::string::npos);
+  CHECK(empty.err.find("sweep.json") != std::string::npos);
   CHECK(!std::filesystem::exists(dir / "report.html"));
   const auto missing = run_command(wormsim_exe() + " report " + quoted(dir / "no-such-folder"));
   CHECK(missing.status == 2);
