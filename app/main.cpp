@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   const Action topo = add_topo_command(app);
   const Action exercise = add_exercise_command(app, command_line);
   const Action contact = add_contact_command(app, command_line);
+  const Action report = add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("topo")) return topo();
     if (app.got_subcommand("exercise")) return exercise();
     if (app.got_subcommand("contact")) return contact();
+    if (app.got_subcommand("report")) return report();
   } catch (const wormsim::models::InputError& e) {
     std::fputs(e.what(), stderr);
     return kExitBadInput;

@@ -127,4 +127,44 @@ void write_compare_json(const std::filesystem::path& file, const Comparison& com
   write_text_file(file, j.dump(2) + "\n");
 }
 
+bool is_compared_curve(std::string_view metric) {
+  for (const std::string_view base : {"infected_total", "infected_now"})
+    if (metric.substr(0, base.size()) == base &&
+        (metric.size() == base.size() || metric[base.size()] == '.'))
+      return true;
+  return false;
+}
+
+sim::MetricTable compared_curves(const sim::MetricTable& curves) {
+  sim::MetricTable kept;
+  std::vector<std::size_t> source;
+  for (std::size_t m = 0; m < curves.metric_count(); ++m)
+    if (is_compared_curve(curves.info(m).name)) {
+      kept.declare(curves.info(m));
+      source.push_back(m);
+    }
+  for (std::size_t s = 0; s < curves.sample_count(); ++s) {
+    kept.begin_sample(curves.time(s));
+    for (std::size_t i = 0; i < source.size(); ++i) kept.set(i, curves.value(s, source[i]));
+  }
+  return kept;
+}
+
+void write_compare_curves_csv(const std::filesystem::path& file, const Comparison& comparison,
+                              const std::vector<std::vector<sim::MetricTable>>& curves) {
+  std::string text = "column,time_s,replication,metric,value\n";
+  for (std::size_t k = 0; k < curves.size() && k < comparison.columns.size(); ++k) {
+    const std::string column = csv_field(comparison.columns[k].label);
+    for (std::size_t r = 0; r < curves[k].size(); ++r) {
+      const sim::MetricTable& c = curves[k][r];
+      for (std::size_t s = 0; s < c.sample_count(); ++s) {
+        const std::string time = format_seconds(c.time(s));
+        for (std::size_t m = 0; m < c.metric_count(); ++m)
+          text += fmt::format("{},{},{},{},{}\n", column, time, r, c.info(m).name, c.value(s, m));
+      }
+    }
+  }
+  write_text_file(file, text);
+}
+
 }  // namespace wormsim::analysis

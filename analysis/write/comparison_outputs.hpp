@@ -1,12 +1,16 @@
-// Writers for `wormsim compare`'s output folder: compare.csv (tidy) and compare.json. Like
-// summary.json, neither holds anything that depends on the machine, the thread count or the
-// clock (DESIGN.md, "Outputs"); run.json (write_run_json) holds the rest.
+// Writers for `wormsim compare`'s output folder: compare.csv (tidy), compare.json and
+// compare_curves.csv (every column's infection curves, which report.html overlays). Like
+// summary.json, none holds anything that depends on the machine, the thread count or the clock
+// (DESIGN.md, "Outputs"); run.json (write_run_json) holds the rest.
 #pragma once
 
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "analysis/comparison.hpp"
+#include "sim/metrics.hpp"
 
 namespace wormsim::analysis {
 
@@ -27,5 +31,19 @@ void write_compare_csv(const std::filesystem::path& file, const Comparison& comp
 /// every replication, the estimate and the paired difference to the first column.
 void write_compare_json(const std::filesystem::path& file, const Comparison& comparison,
                         const std::string& version);
+
+/// The series of curves.csv that compare_curves.csv keeps: `infected_total` and `infected_now`,
+/// per worm when several are released (`infected_total.blaster`).
+bool is_compared_curve(std::string_view metric);
+
+/// A copy of one replication's curves with only the series is_compared_curve keeps: what a
+/// comparison holds on to while its other replications run.
+sim::MetricTable compared_curves(const sim::MetricTable& curves);
+
+/// compare_curves.csv: `column,time_s,replication,metric,value`, columns in order, then
+/// replications, then sample times, then metrics in curves.csv's order. `curves[k][r]` is
+/// column k's replication r, as compared_curves keeps it.
+void write_compare_curves_csv(const std::filesystem::path& file, const Comparison& comparison,
+                              const std::vector<std::vector<sim::MetricTable>>& curves);
 
 }  // namespace wormsim::analysis

@@ -26,5 +26,6 @@ Action add_models_command(CLI::App& app);
 Action add_topo_command(CLI::App& app);
 Action add_exercise_command(CLI::App& app, const std::string& command_line);
 Action add_contact_command(CLI::App& app, const std::string& command_line);
+Action add_report_command(CLI::App& app);
 
 }  // namespace wormsim::app

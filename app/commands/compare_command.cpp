@@ -1,7 +1,7 @@
 // wormsim compare: runs several scenarios — files, or the [[variant]]s of a file — on common random
 // numbers (every column runs replications 0..N-1 with one seed) and prints the headline figures
 // with 95% intervals and the paired differences to the first column; writes compare.csv,
-// compare.json and run.json.
+// compare.json, compare_curves.csv, report.html and run.json.
 #include <fmt/format.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
@@ -21,6 +21,7 @@
 #include "analysis/comparison.hpp"
 #include "analysis/write/comparison_outputs.hpp"
 #include "analysis/write/outputs.hpp"
+#include "analysis/write/report.hpp"
 #include "app/commands/commands.hpp"
 #include "app/commands/options.hpp"
 #include "app/progress.hpp"
@@ -324,6 +325,9 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
       horizons.push_back(columns[task / reps].scenario.simulation.duration);
     ProgressMeter progress("compare", "replications", std::move(horizons),
                            o->progress.wanted());
+    // Only the infection curves are kept (compare_curves.csv), not every series of every run.
+    std::vector<std::vector<sim::MetricTable>> curves(columns.size(),
+                                                      std::vector<sim::MetricTable>(reps));
     auto one = [&](std::size_t task) {
       const std::size_t k = task / reps;
       const std::uint32_t r = static_cast<std::uint32_t>(task % reps);
@@ -333,6 +337,7 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
       models::ReplicationRun run =
           models::run_replication(columns[k].scenario, r, options, models::SchedulerChoice{});
       runs[k][r] = std::move(run.summary);
+      curves[k][r] = analysis::compared_curves(run.curves);
       task_wall[task] =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       progress.task_done(task);
@@ -366,8 +371,10 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
 
     analysis::write_compare_csv(out / "compare.csv", comparison);
     analysis::write_compare_json(out / "compare.json", comparison, WORMSIM_VERSION);
+    analysis::write_compare_curves_csv(out / "compare_curves.csv", comparison, curves);
     analysis::write_run_json(out / "run.json", {WORMSIM_VERSION, command_line, paths, threads,
                                                 "sequential", wall, events});
+    analysis::write_report(out);  // from the files just written, as `wormsim report` reads them
 
     fmt::print("wormsim compare — {} column{}, {} replication{} each, seed {} for every column\n",
                columns.size(), columns.size() == 1 ? "" : "s", reps, reps == 1 ? "" : "s", seed);
@@ -390,7 +397,7 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
     if (reps < 10) fmt::print("{} replications: 10 or more give useful intervals.\n", reps);
     fmt::print(
         "wall time {:.2f} s on {} thread{}; outputs in {}/ (compare.csv, compare.json, "
-        "run.json)\n",
+        "compare_curves.csv, report.html, run.json)\n",
         wall, threads, threads == 1 ? "" : "s", out.string());
     return kExitOk;
   };

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "analysis/write/outputs.hpp"
+#include "analysis/write/report.hpp"
 #include "app/commands/commands.hpp"
 #include "app/commands/line_editor.hpp"
 #include "models/registry.hpp"
@@ -392,6 +393,7 @@ class Exercise {
     analysis::write_summary_json(out / "summary.json", *scenario_, results, WORMSIM_VERSION, false);
     analysis::write_run_json(out / "run.json", {WORMSIM_VERSION, command_line, options_.file, 1,
                                                 "sequential", 0.0, results[0].summary.events});
+    analysis::write_report(out);  // from the files just written, as `wormsim report` reads them
     std::string replay = base_text_;
     // A topology file named relative to the scenario is named relative to the output folder.
     const std::string& source = scenario_->network.source;
@@ -410,8 +412,8 @@ class Exercise {
     analysis::write_text_file(out / "replay.toml", replay);
     fmt::print("\nexercise over at {}; {} action{} taken\n", sim::format_duration(now()),
                log_.size(), log_.size() == 1 ? "" : "s");
-    fmt::print("outputs in {}/ (curves.csv, actions.csv, summary.json, replay.toml: the scenario "
-               "with the actions, for `wormsim run`)\n",
+    fmt::print("outputs in {}/ (curves.csv, actions.csv, summary.json, report.html, replay.toml: "
+               "the scenario with the actions, for `wormsim run`)\n",
                out.string());
     return kExitOk;
   }

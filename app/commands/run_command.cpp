@@ -10,6 +10,7 @@
 
 #include "analysis/write/bands.hpp"
 #include "analysis/write/outputs.hpp"
+#include "analysis/write/report.hpp"
 #include "app/commands/commands.hpp"
 #include "app/commands/options.hpp"
 #include "app/default_scenario.hpp"
@@ -126,9 +127,11 @@ void print_summary(const models::Scenario& s, const std::vector<analysis::Replic
   if (runs.size() > 1)
     fmt::print("  (figures of replication 0; all replications in summary.json)\n");
   fmt::print("  wall time             {:.2f} s\n", wall);
-  fmt::print("outputs in {}/ (curves.csv, bands.csv, actions.csv, {}{}summary.json, run.json)\n",
-             out.string(), runs.front().events.empty() ? "" : "events.csv, ",
-             first.has_network ? "links.csv, links_summary.csv, devices.csv, " : "");
+  fmt::print(
+      "outputs in {}/ (curves.csv, bands.csv, actions.csv, {}{}summary.json, report.html, "
+      "run.json)\n",
+      out.string(), runs.front().events.empty() ? "" : "events.csv, ",
+      first.has_network ? "links.csv, links_summary.csv, devices.csv, " : "");
 }
 
 void print_stats(const std::vector<sim::RunStats>& stats, const Plan& plan,
@@ -296,6 +299,7 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
         out / "run.json",
         {WORMSIM_VERSION, command_line, o->file.empty() ? built_in_name() : o->file, threads,
          plan.windowed ? "windowed" : "sequential", wall, events});
+    analysis::write_report(out);  // from the files just written, as `wormsim report` reads them
     print_summary(scenario, results, out, wall);
     if (o->stats) print_stats(stats, plan, results.front().partitions, wall);
     return kExitOk;

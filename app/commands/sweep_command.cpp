@@ -22,6 +22,7 @@
 
 #include "analysis/sweep.hpp"
 #include "analysis/write/outputs.hpp"
+#include "analysis/write/report.hpp"
 #include "analysis/write/sweep_outputs.hpp"
 #include "app/commands/commands.hpp"
 #include "app/commands/options.hpp"
@@ -344,6 +345,7 @@ Action add_sweep_command(CLI::App& app, const std::string& command_line) {
     analysis::write_sweep_json(out / "sweep.json", results);
     analysis::write_run_json(out / "run.json", {WORMSIM_VERSION, command_line, o->file, threads,
                                                 "sequential", wall, events});
+    analysis::write_report(out);  // from the files just written, as `wormsim report` reads them
 
     const std::size_t total = grid.size() * reps;
     fmt::print("wormsim sweep — {}: {} point{} × {} replication{}, seed {} for every point\n",
@@ -363,7 +365,7 @@ Action add_sweep_command(CLI::App& app, const std::string& command_line) {
     if (reps < 10) fmt::print("{} replications: 10 or more give useful intervals.\n", reps);
     fmt::print(
         "wall time {:.2f} s on {} thread{}; outputs in {}/ (sweep.csv, sweep_summary.csv, "
-        "sweep.json, run.json, {})\n",
+        "sweep.json, report.html, run.json, {})\n",
         wall, threads, threads == 1 ? "" : "s", out.string(), analysis::kSweepProgressFile);
     return kExitOk;
   };

@@ -21,7 +21,7 @@ TEST_CASE("cli: --version prints the version and exits 0", "[e2e]") {
 }
 
 TEST_CASE("cli: --help on every command exits 0", "[e2e]") {
-  for (const char* cmd : {"", " run", " compare", " validate", " models"}) {
+  for (const char* cmd : {"", " run", " compare", " validate", " models", " report"}) {
     CAPTURE(cmd);
     const auto r = run_command(wormsim_exe() + cmd + " --help");
     CHECK(r.status == 0);
@@ -108,9 +108,8 @@ TEST_CASE("cli: a run without defences writes actions.csv with its header only",
   CHECK(r.out.find("defences") == std::string::npos);
   CHECK(read_file(dir / "actions.csv") ==
         "time_s,replication,name,type,kind,unit,selected,eligible,adopting\n");
-  CHECK(files_in(dir) ==
-        std::set<std::string>{"actions.csv", "bands.csv", "curves.csv", "run.json",
-                              "summary.json"});
+  CHECK(files_in(dir) == std::set<std::string>{"actions.csv", "bands.csv", "curves.csv",
+                                               "report.html", "run.json", "summary.json"});
   std::filesystem::remove_all(dir);
 }
 
@@ -134,7 +133,7 @@ TEST_CASE("cli: defences and actions: actions.csv, events and summary, the same 
     // Every output but run.json is byte-identical.
     const auto names = files_in(one);
     CHECK(names == std::set<std::string>{"actions.csv", "bands.csv", "curves.csv", "events.csv",
-                                         "run.json", "summary.json"});
+                                         "report.html", "run.json", "summary.json"});
     CHECK(files_in(two) == names);
     for (const auto& name : names) {
       if (name == "run.json") continue;

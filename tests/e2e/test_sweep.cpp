@@ -53,7 +53,8 @@ std::string sweep_command(const std::filesystem::path& out, const std::string& e
          kShort + " --out " + quoted(out) + " " + extra;
 }
 
-const char* const kSweepFiles[] = {"sweep.csv", "sweep_summary.csv", "sweep.json"};
+const char* const kSweepFiles[] = {"sweep.csv", "sweep_summary.csv", "sweep.json",
+                                   "report.html"};
 
 }  // namespace
 
@@ -209,8 +210,8 @@ TEST_CASE("sweep: the point at the file's own values reproduces wormsim run (com
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("sweep: sweep.csv, sweep_summary.csv and sweep.json are the same bytes on 1 and 2 "
-          "threads",
+TEST_CASE("sweep: sweep.csv, sweep_summary.csv, sweep.json and report.html are the same bytes on "
+          "1 and 2 threads",
           "[e2e]") {
   const auto dir = scratch_dir("sweep-threads");
   REQUIRE(run_command(sweep_command(dir / "t1", "--threads 1")).status == 0);
