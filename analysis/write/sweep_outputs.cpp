@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "analysis/write/comparison_outputs.hpp"
+#include "analysis/write/numbers.hpp"
 #include "analysis/write/outputs.hpp"
 #include "models/scenario/diagnostics.hpp"
 
@@ -18,29 +19,10 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-/// Adding 0.0 turns -0.0 into 0.0, so the files never show "-0".
-double tidy(double v) {
-  return v + 0.0;
-}
-
-/// Shortest text that reads back to the same double; empty without a value.
-std::string csv_number(const std::optional<double>& v) {
-  return v ? fmt::format("{}", tidy(*v)) : std::string();
-}
-
-Json json_number(const std::optional<double>& v) {
-  if (v) return tidy(*v);
-  return nullptr;
-}
-
-Json estimate_json(const std::optional<Estimate>& e) {
-  if (!e) return nullptr;
-  return {{"n", e->n},
-          {"mean", tidy(e->mean)},
-          {"median", tidy(e->median)},
-          {"ci95_low", tidy(e->ci_low)},
-          {"ci95_high", tidy(e->ci_high)}};
-}
+using numbers::csv_number;
+using numbers::estimate_json;
+using numbers::json_number;
+using numbers::tidy;
 
 /// `point,<parameter keys>` of a header, and the same fields of one point.
 std::string parameter_header(const SweepGrid& grid) {
