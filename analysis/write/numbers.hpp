@@ -16,7 +16,9 @@ using Json = nlohmann::ordered_json;
 
 /// Adding 0.0 turns -0.0 (a difference of equal values can be one) into 0.0, so the files never
 /// show "-0".
-inline double tidy(double v) { return v + 0.0; }
+inline double tidy(double v) {
+  return v + 0.0;
+}
 
 /// Shortest text that reads back to the same double; empty without a value.
 inline std::string csv_number(const std::optional<double>& v) {

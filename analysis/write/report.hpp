@@ -1,8 +1,8 @@
 // report.html (DESIGN.md, "Outputs"): one self-contained page per output folder — the scenario in
 // words, the charts as inline SVG, the tables — built from the folder's files alone, so that the
 // page written at the end of `wormsim run`, `compare`, `sweep` or `exercise` and the one
-// `wormsim report DIR` rebuilds are the same bytes. Nothing in it depends on the machine, the folder's path or the
-// clock (run.json is not read).
+// `wormsim report DIR` rebuilds are the same bytes. Nothing in it depends on the machine, the
+// folder's path or the clock (run.json is not read).
 #pragma once
 
 #include <filesystem>

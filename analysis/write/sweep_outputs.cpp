@@ -115,7 +115,8 @@ std::optional<SweepRecord> parse_record(const std::string& line, std::size_t poi
 }
 
 std::runtime_error write_error(const std::filesystem::path& file) {
-  return std::runtime_error(fmt::format("cannot write {}: {}", file.string(), std::strerror(errno)));
+  return std::runtime_error(
+      fmt::format("cannot write {}: {}", file.string(), std::strerror(errno)));
 }
 
 }  // namespace
@@ -190,7 +191,8 @@ void write_sweep_json(const std::filesystem::path& file, const SweepResults& res
     Json per_figure = Json::object();
     for (std::size_t f = 0; f < id.figures.size(); ++f) {
       Json values = Json::array();
-      for (const auto& replication : results.values[p]) values.push_back(json_number(replication[f]));
+      for (const auto& replication : results.values[p])
+        values.push_back(json_number(replication[f]));
       per_figure[id.figures[f]] = {{"values", values},
                                    {"estimate", estimate_json(point_estimate(results, p, f))}};
     }
@@ -264,9 +266,7 @@ SweepProgressFile::SweepProgressFile(const std::filesystem::path& file,
   write_text_file(fresh, text);
   std::error_code ec;
   std::filesystem::rename(fresh, file, ec);
-  if (ec)
-    throw std::runtime_error(
-        fmt::format("cannot write {}: {}", file.string(), ec.message()));
+  if (ec) throw std::runtime_error(fmt::format("cannot write {}: {}", file.string(), ec.message()));
   file_ = std::fopen(file.c_str(), "ab");
   if (file_ == nullptr) throw write_error(file);
 }

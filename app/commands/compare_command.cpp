@@ -323,8 +323,7 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
     std::vector<sim::SimTime> horizons;
     for (std::size_t task = 0; task < tasks; ++task)
       horizons.push_back(columns[task / reps].scenario.simulation.duration);
-    ProgressMeter progress("compare", "replications", std::move(horizons),
-                           o->progress.wanted());
+    ProgressMeter progress("compare", "replications", std::move(horizons), o->progress.wanted());
     // Only the infection curves are kept (compare_curves.csv), not every series of every run.
     std::vector<std::vector<sim::MetricTable>> curves(columns.size(),
                                                       std::vector<sim::MetricTable>(reps));

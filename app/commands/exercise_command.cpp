@@ -43,7 +43,7 @@ std::string commas(double v) {
   return n < 0 ? "-" + out : out;
 }
 
-const std::vector<std::string> kCommands = {"help",  "step",  "run",     "do",
+const std::vector<std::string> kCommands = {"help",   "step",  "run",     "do",
                                             "status", "links", "actions", "quit"};
 const std::vector<std::string> kListKeys = {"populations", "blocks", "block_in", "block_out",
                                             "open"};
@@ -143,7 +143,8 @@ class Exercise {
     scenario_ = std::make_unique<models::Scenario>(models::load_scenario_text(base_text_, o.file));
     population_names_.clear();
     for (const auto& p : scenario_->populations) population_names_.push_back(p.name);
-    session_ = std::make_unique<models::ReplicationSession>(*scenario_, 0, models::OutbreakOptions{});
+    session_ =
+        std::make_unique<models::ReplicationSession>(*scenario_, 0, models::OutbreakOptions{});
     session_->advance_to(sim::SimTime{0});
   }
 
@@ -182,8 +183,8 @@ class Exercise {
       if (words.size() > 1) {
         const auto d = sim::parse_duration(words[1]);
         if (!d || d->us <= 0) {
-          fmt::print("  step: expected a positive duration ({}), got \"{}\"\n",
-                     sim::duration_units, words[1]);
+          fmt::print("  step: expected a positive duration ({}), got \"{}\"\n", sim::duration_units,
+                     words[1]);
           return true;
         }
         by = *d;
@@ -207,7 +208,8 @@ class Exercise {
       take_action(words);
     } else {
       std::string msg = fmt::format("  unknown command \"{}\"", cmd);
-      if (auto near = models::nearest(cmd, kCommands)) msg += fmt::format("; did you mean {}?", *near);
+      if (auto near = models::nearest(cmd, kCommands))
+        msg += fmt::format("; did you mean {}?", *near);
       fmt::print("{}; type help for the commands\n", msg);
     }
     return true;
@@ -219,7 +221,8 @@ class Exercise {
           "  (empty line), step [DURATION]   run one step ({}) or DURATION, then report\n"
           "  run                             run to the end\n"
           "  do KIND key=value ...           take an action now, e.g.\n"
-          "                                  do patch fix=ms03-026 coverage=0.5 populations=enterprise\n"
+          "                                  do patch fix=ms03-026 coverage=0.5 "
+          "populations=enterprise\n"
           "                                  do border-firewall block_in=tcp/135,udp/135\n"
           "  help KIND                       the keys of an action (kinds: {})\n"
           "  status, links, actions          the situation, the busiest links, actions so far\n"
@@ -238,9 +241,9 @@ class Exercise {
     }
     fmt::print("  {}: {}\n", m->name, m->summary);
     auto show = [](const models::ParamSpec& p) {
-      fmt::print("    {:<20} {}{}\n", p.key, p.doc,
-                 p.default_value.empty() ? " (required)"
-                                         : fmt::format(" (default {})", p.default_value));
+      fmt::print(
+          "    {:<20} {}{}\n", p.key, p.doc,
+          p.default_value.empty() ? " (required)" : fmt::format(" (default {})", p.default_value));
     };
     for (const auto& p : m->params) show(p);
     for (const auto& p : action_table().params)
@@ -252,9 +255,9 @@ class Exercise {
       fmt::print("  do: which action? (kinds: {})\n", fmt::join(defence_kinds(), ", "));
       return;
     }
-    std::string table = fmt::format("\n[[action]]  # taken in the exercise at {}\nat = \"{}\"\ndo = {}\n",
-                                    sim::format_duration(now()), sim::format_duration(now()),
-                                    toml_string(words[1]));
+    std::string table = fmt::format(
+        "\n[[action]]  # taken in the exercise at {}\nat = \"{}\"\ndo = {}\n",
+        sim::format_duration(now()), sim::format_duration(now()), toml_string(words[1]));
     for (std::size_t i = 2; i < words.size(); ++i) {
       const auto eq = words[i].find('=');
       if (eq == std::string::npos || eq == 0) {
@@ -275,7 +278,8 @@ class Exercise {
     }
     // The history to now again, with the action from now on.
     const sim::SimTime t = now();
-    auto session = std::make_unique<models::ReplicationSession>(*next, 0, models::OutbreakOptions{});
+    auto session =
+        std::make_unique<models::ReplicationSession>(*next, 0, models::OutbreakOptions{});
     session->advance_to(t);
     session_ = std::move(session);
     scenario_ = std::move(next);
@@ -352,19 +356,20 @@ class Exercise {
                    sim::format_duration(sim::SimTime{t.us - c.time(b).us}));
       fmt::print("\n");
     }
-    fmt::print("  hosts down {}, RPC crashes {}, IIS crashes {}, reboots {}", commas(metric("hosts_down", s)),
-               commas(metric("rpc_crashes", s)), commas(metric("iis_crashes", s)),
-               commas(metric("reboots", s)));
+    fmt::print("  hosts down {}, RPC crashes {}, IIS crashes {}, reboots {}",
+               commas(metric("hosts_down", s)), commas(metric("rpc_crashes", s)),
+               commas(metric("iis_crashes", s)), commas(metric("reboots", s)));
     if (!scenario_->defences.empty())
       fmt::print("; patched {}, protected {}, probes blocked {}", commas(metric("patched", s)),
                  commas(metric("protected", s)), commas(metric("probes_blocked", s)));
     fmt::print("\n");
     if (session_->network() != nullptr) {
-      fmt::print("  network: {} devices down ({} crashes so far), {} sites ({} hosts) cut off, "
-                 "{} links over capacity\n",
-                 commas(metric("devices_down", s)), commas(metric("device_crashes", s)),
-                 commas(metric("sites_cut_off", s)), commas(metric("hosts_cut_off", s)),
-                 commas(metric("links_above_100", s)));
+      fmt::print(
+          "  network: {} devices down ({} crashes so far), {} sites ({} hosts) cut off, "
+          "{} links over capacity\n",
+          commas(metric("devices_down", s)), commas(metric("device_crashes", s)),
+          commas(metric("sites_cut_off", s)), commas(metric("hosts_cut_off", s)),
+          commas(metric("links_above_100", s)));
       links(3);
     }
   }
@@ -377,7 +382,8 @@ class Exercise {
     }
     const auto busiest = n->busiest_links_now(k);
     if (busiest.empty()) fmt::print("  no worm traffic on any link\n");
-    for (const auto& [name, u] : busiest) fmt::print("    {:<40} {:.0f}% of capacity\n", name, 100 * u);
+    for (const auto& [name, u] : busiest)
+      fmt::print("    {:<40} {:.0f}% of capacity\n", name, 100 * u);
   }
 
   int finish(const std::string& command_line) {
@@ -385,7 +391,7 @@ class Exercise {
     std::filesystem::create_directories(out);
     models::ReplicationRun run = session_->finish();
     std::vector<analysis::ReplicationResult> results(1);
-    results[0] = {run.summary,         std::move(run.curves), run.partitions,
+    results[0] = {run.summary,           std::move(run.curves),  run.partitions,
                   std::move(run.events), std::move(run.actions), std::move(run.network)};
     analysis::write_curves_csv(out / "curves.csv", results);
     analysis::write_actions_csv(out / "actions.csv", results);
@@ -412,9 +418,10 @@ class Exercise {
     analysis::write_text_file(out / "replay.toml", replay);
     fmt::print("\nexercise over at {}; {} action{} taken\n", sim::format_duration(now()),
                log_.size(), log_.size() == 1 ? "" : "s");
-    fmt::print("outputs in {}/ (curves.csv, actions.csv, summary.json, report.html, replay.toml: "
-               "the scenario with the actions, for `wormsim run`)\n",
-               out.string());
+    fmt::print(
+        "outputs in {}/ (curves.csv, actions.csv, summary.json, report.html, replay.toml: "
+        "the scenario with the actions, for `wormsim run`)\n",
+        out.string());
     return kExitOk;
   }
 
@@ -443,8 +450,7 @@ Action add_exercise_command(CLI::App& app, const std::string& command_line) {
           sim::duration_units, o->step));
     std::ifstream in(o->file, std::ios::binary);
     if (!in)
-      throw models::InputError(
-          fmt::format("{}: error: cannot read the scenario file\n", o->file));
+      throw models::InputError(fmt::format("{}: error: cannot read the scenario file\n", o->file));
     std::stringstream text;
     text << in.rdbuf();
     Exercise exercise(*o, text.str(), *step);

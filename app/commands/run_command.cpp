@@ -115,14 +115,16 @@ void print_summary(const models::Scenario& s, const std::vector<analysis::Replic
     fmt::print("\n");
   }
   if (first.has_network) {
-    fmt::print("  network               {} links saturated (peak {:.0f}% utilisation), {} dropped\n",
-               with_commas(first.links_saturated), 100.0 * first.max_link_utilisation,
-               format_bytes(first.bytes_dropped));
-    fmt::print("                        {} hits lost; {} device crashes, at most {} down, "
-               "{} sites ({} hosts) cut off\n",
-               with_commas(first.hits_lost), with_commas(first.device_crashes),
-               with_commas(first.peak_devices_down), with_commas(first.peak_sites_cut_off),
-               with_commas(first.peak_hosts_cut_off));
+    fmt::print(
+        "  network               {} links saturated (peak {:.0f}% utilisation), {} dropped\n",
+        with_commas(first.links_saturated), 100.0 * first.max_link_utilisation,
+        format_bytes(first.bytes_dropped));
+    fmt::print(
+        "                        {} hits lost; {} device crashes, at most {} down, "
+        "{} sites ({} hosts) cut off\n",
+        with_commas(first.hits_lost), with_commas(first.device_crashes),
+        with_commas(first.peak_devices_down), with_commas(first.peak_sites_cut_off),
+        with_commas(first.peak_hosts_cut_off));
   }
   if (runs.size() > 1)
     fmt::print("  (figures of replication 0; all replications in summary.json)\n");
@@ -271,8 +273,8 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
       models::ReplicationRun run =
           models::run_replication(scenario, r, replication_options, choice);
       stats[r] = run.stats;
-      results[r] = {run.summary, std::move(run.curves), run.partitions, std::move(run.events),
-                    std::move(run.actions), std::move(run.network)};
+      results[r] = {run.summary,           std::move(run.curves),  run.partitions,
+                    std::move(run.events), std::move(run.actions), std::move(run.network)};
       progress.task_done(r);
     };
     if (plan.windowed || threads == 1 || reps == 1) {

@@ -84,9 +84,10 @@ models::Scenario apply_variant(const models::Scenario& scenario, const std::stri
   }
   std::string msg =
       scenario.variants.empty()
-          ? fmt::format("wormsim sweep: error: --variant: expected a variant of {}, got \"{}\", "
-                        "but the scenario has no [[variant]] tables",
-                        file, name)
+          ? fmt::format(
+                "wormsim sweep: error: --variant: expected a variant of {}, got \"{}\", "
+                "but the scenario has no [[variant]] tables",
+                file, name)
           : fmt::format(
                 "wormsim sweep: error: --variant: expected a variant of {} (one of: {}), got "
                 "\"{}\"",
@@ -310,8 +311,7 @@ Action add_sweep_command(CLI::App& app, const std::string& command_line) {
         o->threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o->threads;
     std::vector<sim::SimTime> horizons;
     for (const auto& [p, r] : tasks) horizons.push_back(points[p].simulation.duration);
-    ProgressMeter progress("sweep", "runs", std::move(horizons), o->progress.wanted(),
-                           kept.size());
+    ProgressMeter progress("sweep", "runs", std::move(horizons), o->progress.wanted(), kept.size());
     std::vector<std::uint64_t> task_events(tasks.size(), 0);
     // Each (point, replication) runs on the sequential scheduler and its figures are stored by
     // index, so nothing depends on the threads or the order of completion.
@@ -355,13 +355,15 @@ Action add_sweep_command(CLI::App& app, const std::string& command_line) {
       fmt::print("  resumed: {} of {} runs were done already ({}), {} ran now\n", kept.size(),
                  total, progress_path.string(), tasks.size());
     if (before && before->dropped_lines > 0)
-      fmt::print("  {} incomplete line{} of the progress file (a write cut short) dropped; run again\n",
-                 before->dropped_lines, before->dropped_lines == 1 ? "" : "s");
+      fmt::print(
+          "  {} incomplete line{} of the progress file (a write cut short) dropped; run again\n",
+          before->dropped_lines, before->dropped_lines == 1 ? "" : "s");
     fmt::print("\n");
     print_table(results, figures);
-    fmt::print("\nCells: mean [95% Student-t interval] over the replications. Common random "
-               "numbers: replication r\nof every point draws from the streams of seed {} and r.\n",
-               seed);
+    fmt::print(
+        "\nCells: mean [95% Student-t interval] over the replications. Common random "
+        "numbers: replication r\nof every point draws from the streams of seed {} and r.\n",
+        seed);
     if (reps < 10) fmt::print("{} replications: 10 or more give useful intervals.\n", reps);
     fmt::print(
         "wall time {:.2f} s on {} thread{}; outputs in {}/ (sweep.csv, sweep_summary.csv, "

@@ -53,8 +53,7 @@ std::string sweep_command(const std::filesystem::path& out, const std::string& e
          kShort + " --out " + quoted(out) + " " + extra;
 }
 
-const char* const kSweepFiles[] = {"sweep.csv", "sweep_summary.csv", "sweep.json",
-                                   "report.html"};
+const char* const kSweepFiles[] = {"sweep.csv", "sweep_summary.csv", "sweep.json", "report.html"};
 
 }  // namespace
 
@@ -179,9 +178,10 @@ TEST_CASE("sweep: the grid, its parameters as columns, the first key varying slo
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("sweep: the point at the file's own values reproduces wormsim run (common random "
-          "numbers)",
-          "[e2e]") {
+TEST_CASE(
+    "sweep: the point at the file's own values reproduces wormsim run (common random "
+    "numbers)",
+    "[e2e]") {
   // The file's probe rate is 6/s: point 0 is the file itself, so replication r of it must give
   // run's replication r figure for figure, to the last bit.
   const auto dir = scratch_dir("sweep-crn");
@@ -210,9 +210,10 @@ TEST_CASE("sweep: the point at the file's own values reproduces wormsim run (com
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("sweep: sweep.csv, sweep_summary.csv, sweep.json and report.html are the same bytes on "
-          "1 and 2 threads",
-          "[e2e]") {
+TEST_CASE(
+    "sweep: sweep.csv, sweep_summary.csv, sweep.json and report.html are the same bytes on "
+    "1 and 2 threads",
+    "[e2e]") {
   const auto dir = scratch_dir("sweep-threads");
   REQUIRE(run_command(sweep_command(dir / "t1", "--threads 1")).status == 0);
   REQUIRE(run_command(sweep_command(dir / "t2", "--threads 2")).status == 0);
@@ -291,12 +292,15 @@ TEST_CASE("sweep: bad command lines exit 2 before anything is written", "[e2e]")
   const auto seed = run_command(head + " --set simulation.seed=1,2" + out);
   CHECK(seed.status == 2);
   CHECK(seed.err.find("use --seed instead") != std::string::npos);
-  const auto twice = run_command(head + " --set worm.probe_rate=1/s --set worm.probe_rate=2/s" + out);
+  const auto twice =
+      run_command(head + " --set worm.probe_rate=1/s --set worm.probe_rate=2/s" + out);
   CHECK(twice.status == 2);
   CHECK(twice.err.find("worm.probe_rate is set twice") != std::string::npos);
   // A bad value shows in half the points; it is reported once.
-  const auto bad = run_command(head + " --set worm.probe_rate=6/s,6/x --set "
-                                      "worm.initial_infected=1,2" + out);
+  const auto bad = run_command(head +
+                               " --set worm.probe_rate=6/s,6/x --set "
+                               "worm.initial_infected=1,2" +
+                               out);
   CHECK(bad.status == 2);
   CHECK(lines_of(bad.err).size() == 1);
   CHECK(bad.err.find("--set worm.probe_rate=6/x: error: [worm] probe_rate:") != std::string::npos);
@@ -308,12 +312,13 @@ TEST_CASE("sweep: bad command lines exit 2 before anything is written", "[e2e]")
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("progress: nothing on a stderr that is not a terminal, and --progress forces it", "[e2e]") {
+TEST_CASE("progress: nothing on a stderr that is not a terminal, and --progress forces it",
+          "[e2e]") {
   // The tests run without a terminal, so stderr must stay empty by default; --progress draws
   // the line anyway (redrawn with carriage returns), which shows the quiet is a choice.
   const auto dir = scratch_dir("progress");
-  const auto run = run_command(wormsim_exe() + " run " + kScenario + kShort + " --out " +
-                               quoted(dir / "run"));
+  const auto run =
+      run_command(wormsim_exe() + " run " + kScenario + kShort + " --out " + quoted(dir / "run"));
   const auto compare = run_command(wormsim_exe() + " compare " + kScenario + " " + kScenario +
                                    kShort + " --out " + quoted(dir / "compare"));
   const auto sweep = run_command(sweep_command(dir / "sweep", ""));
@@ -330,8 +335,7 @@ TEST_CASE("progress: nothing on a stderr that is not a terminal, and --progress 
   CHECK(forced.err.rfind("\rrun: ", 0) == 0);
   CHECK(forced.err.find("replications") != std::string::npos);
   CHECK(forced.err.back() == '\r');  // the line is erased at the end
-  const auto forced_sweep =
-      run_command(sweep_command(dir / "forced-sweep", "--progress"));
+  const auto forced_sweep = run_command(sweep_command(dir / "forced-sweep", "--progress"));
   REQUIRE(forced_sweep.status == 0);
   CHECK(forced_sweep.err.rfind("\rsweep: ", 0) == 0);
   CHECK(forced_sweep.err.find("/12 runs (") != std::string::npos);
