@@ -18,6 +18,7 @@
 #include "analysis/write/report.hpp"
 #include "app/commands/commands.hpp"
 #include "app/commands/line_editor.hpp"
+#include "app/commands/options.hpp"
 #include "models/registry.hpp"
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/loader.hpp"
@@ -32,16 +33,6 @@ struct ExerciseOptions {
   std::string step = "15m";
   std::string out = "wormsim-exercise";
 };
-
-std::string commas(double v) {
-  const auto n = static_cast<long long>(std::llround(v));
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
 
 const std::vector<std::string> kCommands = {"help",   "step",  "run",     "do",
                                             "status", "links", "actions", "quit"};
@@ -348,28 +339,28 @@ class Exercise {
       const double now_inf = metric(("infected_now" + suffix).c_str(), s);
       const double total = metric(("infected_total" + suffix).c_str(), s);
       const double before = metric(("infected_total" + suffix).c_str(), b);
-      fmt::print("  {:<12} infected now {} ({:.1f}% of {}), ever {}", w.model, commas(now_inf),
+      fmt::print("  {:<12} infected now {} ({:.1f}% of {}), ever {}", w.model, with_commas(now_inf),
                  w.vulnerable ? 100.0 * now_inf / static_cast<double>(w.vulnerable) : 0.0,
-                 commas(static_cast<double>(w.vulnerable)), commas(total));
+                 with_commas(static_cast<double>(w.vulnerable)), with_commas(total));
       if (minutes > 0)
-        fmt::print(", {}/min over the last {}", commas((total - before) / minutes),
+        fmt::print(", {}/min over the last {}", with_commas((total - before) / minutes),
                    sim::format_duration(sim::SimTime{t.us - c.time(b).us}));
       fmt::print("\n");
     }
     fmt::print("  hosts down {}, RPC crashes {}, IIS crashes {}, reboots {}",
-               commas(metric("hosts_down", s)), commas(metric("rpc_crashes", s)),
-               commas(metric("iis_crashes", s)), commas(metric("reboots", s)));
+               with_commas(metric("hosts_down", s)), with_commas(metric("rpc_crashes", s)),
+               with_commas(metric("iis_crashes", s)), with_commas(metric("reboots", s)));
     if (!scenario_->defences.empty())
-      fmt::print("; patched {}, protected {}, probes blocked {}", commas(metric("patched", s)),
-                 commas(metric("protected", s)), commas(metric("probes_blocked", s)));
+      fmt::print("; patched {}, protected {}, probes blocked {}", with_commas(metric("patched", s)),
+                 with_commas(metric("protected", s)), with_commas(metric("probes_blocked", s)));
     fmt::print("\n");
     if (session_->network() != nullptr) {
       fmt::print(
           "  network: {} devices down ({} crashes so far), {} sites ({} hosts) cut off, "
           "{} links over capacity\n",
-          commas(metric("devices_down", s)), commas(metric("device_crashes", s)),
-          commas(metric("sites_cut_off", s)), commas(metric("hosts_cut_off", s)),
-          commas(metric("links_above_100", s)));
+          with_commas(metric("devices_down", s)), with_commas(metric("device_crashes", s)),
+          with_commas(metric("sites_cut_off", s)), with_commas(metric("hosts_cut_off", s)),
+          with_commas(metric("links_above_100", s)));
       links(3);
     }
   }

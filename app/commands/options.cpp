@@ -1,6 +1,8 @@
 #include "app/commands/options.hpp"
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <cmath>
 
 #include "app/progress.hpp"
 
@@ -30,6 +32,16 @@ void add_progress_flags(CLI::App* cmd, ProgressFlags& flags) {
   CLI::Option* off = cmd->add_flag("--no-progress", flags.off,
                                    "Never show progress (by default it is shown on a terminal)");
   on->excludes(off);
+}
+
+std::string with_commas(double v) {
+  const std::string digits = fmt::format("{:.0f}", std::abs(v));
+  std::string out = v < 0 && digits != "0" ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
 }
 
 }  // namespace wormsim::app

@@ -10,16 +10,18 @@
 namespace CLI {
 class App;
 class Option;
-}
+}  // namespace CLI
 
 namespace wormsim::app {
 
 /// Registers `--set KEY=VALUE`, repeatable, each occurrence taking one argument.
-CLI::Option* add_set_option(CLI::App* cmd, std::vector<std::string>& sets,
-                            const std::string& help);
+CLI::Option* add_set_option(CLI::App* cmd, std::vector<std::string>& sets, const std::string& help);
 
 /// The overrides of `--set` arguments, in order. Throws models::InputError (exit status 2)
 /// naming the argument when one is not KEY=VALUE.
+/// A number rounded to a whole and written with thousands separators ("1,234,567").
+std::string with_commas(double v);
+
 std::vector<models::Override> parse_overrides(const std::vector<std::string>& sets);
 
 struct ProgressFlags {

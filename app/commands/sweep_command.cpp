@@ -98,16 +98,6 @@ models::Scenario apply_variant(const models::Scenario& scenario, const std::stri
 
 // --- The printed table (the files keep full precision) -------------------------------------
 
-std::string with_commas(double v) {
-  const std::string digits = fmt::format("{:.0f}", std::abs(v));
-  std::string out = v < 0 && digits != "0" ? "-" : "";
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
 std::string figure_text(analysis::FigureUnit unit, double v) {
   if (unit == analysis::FigureUnit::seconds) {
     // To the second below an hour, to the minute above.
