@@ -289,7 +289,19 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     w->scan_until.assign(m, sim::SimTime{0});
     w->scan_started.assign(m, sim::SimTime{0});
     w->scanner.assign(m, ScannerState{});
+    w->calendar_stop.assign(m, 0);
     w->planned_probes.assign(m, 0);
+    w->partition_begin.assign(world_.partitions + 1, 0);
+    for (std::size_t j = 0; j < m; ++j) ++w->partition_begin[host_partition_[w->host_of[j]] + 1];
+    for (std::uint32_t p = 0; p < world_.partitions; ++p)
+      w->partition_begin[p + 1] += w->partition_begin[p];
+    w->partition_positions.resize(m);
+    {
+      std::vector<std::uint32_t> next(w->partition_begin.begin(), w->partition_begin.end() - 1);
+      for (std::uint32_t j = 0; j < m; ++j)
+        w->partition_positions[next[host_partition_[w->host_of[j]]]++] = j;
+    }
+    w->calendar_stop_posted.assign(world_.partitions, sim::SimTime{0});
     w->infected_at.assign(m, kNever);
     w->infected_by.assign(m, 0);
     w->crashed_first.assign(m, 0);
@@ -437,9 +449,11 @@ void Outbreak::start(sim::Context& ctx) {
   start_defences(ctx);
   for (auto& wp : worms_) {
     Worm& w = *wp;
-    for (std::uint32_t pos = 0; pos < w.host_of.size(); ++pos)
-      if (w.state[pos] == WormState::infected && host_partition_[w.host_of[pos]] == ctx.partition())
-        start_scanning(w, pos, ctx);
+    const std::uint32_t p = ctx.partition();
+    for (std::uint32_t i = w.partition_begin[p]; i < w.partition_begin[p + 1]; ++i) {
+      const std::uint32_t pos = w.partition_positions[i];
+      if (w.state[pos] == WormState::infected) start_scanning(w, pos, ctx);
+    }
   }
 }
 
@@ -501,12 +515,22 @@ void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
   if (network_)
     network_->change(ctx.partition(), world_.hosts.site[host], w.traffic, rate_of(w, host), +1);
   if (defences_) watch_scanning(host, ctx);
-  if (until != sim::SimTime::max())
-    ctx.post_local(until,
-                   reboot_at_end   ? kWormReboot
-                   : remove_at_end ? kWormRemove
-                                   : kStopScanning,
-                   w.index, pos, w.episode[pos]);
+  w.calendar_stop[pos] = 0;
+  if (until != sim::SimTime::max()) {
+    if (reboot_at_end || remove_at_end) {
+      ctx.post_local(until, reboot_at_end ? kWormReboot : kWormRemove, w.index, pos,
+                     w.episode[pos]);
+    } else {
+      // The calendar's end is the same instant for every host of the partition that started in
+      // the same period: one event stops them all.
+      w.calendar_stop[pos] = 1;
+      sim::SimTime& posted = w.calendar_stop_posted[ctx.partition()];
+      if (posted != until) {
+        posted = until;
+        ctx.post_local(until, kCalendarStop, w.index, 0, 0);
+      }
+    }
+  }
   sim::RandomStream rng = scan_stream(w, pos);
   if (w.strategy->is_sequential()) {
     w.scanner[pos].probes = 0;
@@ -860,6 +884,25 @@ void Outbreak::on_reboot_end(std::uint32_t host, sim::Context& ctx) {
   }
 }
 
+// The next event's per-position state, fetched while the current one is handled: the handlers
+// are bound by cache misses on arrays indexed by a random position.
+void Outbreak::prefetch(const sim::Event& e) const {
+  if (e.kind != kScan && e.kind != kDeliver) return;
+  const Worm& w = *worms_[e.tag & kWormMask];
+  const std::uint32_t pos = e.subject;
+  __builtin_prefetch(w.host_of.data() + pos);
+  __builtin_prefetch(w.episode.data() + pos);
+  __builtin_prefetch(w.state.data() + pos);
+  if (e.kind == kScan) {
+    __builtin_prefetch(w.scanning.data() + pos);
+    __builtin_prefetch(w.stream_position.data() + pos);
+    __builtin_prefetch(w.hit_probability.data() + pos);
+    __builtin_prefetch(w.scan_until.data() + pos);
+  } else if (e.kind == kDeliver) {
+    __builtin_prefetch(w.infectable.data() + pos);
+  }
+}
+
 void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
   switch (e.kind) {
     case kScan:
@@ -883,9 +926,14 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
         infect(w, e.subject, w.pending_source[e.subject], ctx);
       return;
     }
-    case kStopScanning: {
+    case kCalendarStop: {
       Worm& w = *worms_[e.tag & kWormMask];
-      if (e.aux == w.episode[e.subject]) stop_scanning(w, e.subject, ctx);
+      const std::uint32_t p = ctx.partition();
+      for (std::uint32_t i = w.partition_begin[p]; i < w.partition_begin[p + 1]; ++i) {
+        const std::uint32_t pos = w.partition_positions[i];
+        if (w.scanning[pos] && w.calendar_stop[pos] && w.scan_until[pos] == ctx.now())
+          stop_scanning(w, pos, ctx);
+      }
       return;
     }
     case kWormRemove: {
@@ -987,12 +1035,11 @@ void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
     for (const PartitionBooks& b : books_) lost += b.hits_lost;
     network_->sample(t);
     const NetworkRuntime& n = *network_;
-    for (double v : {std::round(n.worm_bps()), n.max_utilisation(),
-                     static_cast<double>(n.links_above_80()),
-                     static_cast<double>(n.links_above_100()), static_cast<double>(lost),
-                     static_cast<double>(n.devices_down()), static_cast<double>(n.device_crashes()),
-                     static_cast<double>(n.sites_cut_off()),
-                     static_cast<double>(n.hosts_cut_off())})
+    for (double v :
+         {std::round(n.worm_bps()), n.max_utilisation(), static_cast<double>(n.links_above_80()),
+          static_cast<double>(n.links_above_100()), static_cast<double>(lost),
+          static_cast<double>(n.devices_down()), static_cast<double>(n.device_crashes()),
+          static_cast<double>(n.sites_cut_off()), static_cast<double>(n.hosts_cut_off())})
       curves_.set(metric_ids_[m++], v);
   }
 }

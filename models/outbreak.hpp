@@ -68,14 +68,14 @@ struct ReplicationSummary : WormSummary {
   std::uint64_t hosts_cleaned = 0;    ///< by quarantine
   // Network ([network] only).
   bool has_network = false;
-  std::uint64_t hits_lost = 0;         ///< hits the network dropped (saturated links, cut off)
-  std::uint64_t device_crashes = 0;    ///< crashes and reloads of devices
+  std::uint64_t hits_lost = 0;       ///< hits the network dropped (saturated links, cut off)
+  std::uint64_t device_crashes = 0;  ///< crashes and reloads of devices
   std::uint64_t peak_devices_down = 0;
   std::uint64_t peak_sites_cut_off = 0;
   std::uint64_t peak_hosts_cut_off = 0;
-  std::uint64_t links_saturated = 0;   ///< directed links ever above 100% utilisation
+  std::uint64_t links_saturated = 0;  ///< directed links ever above 100% utilisation
   double max_link_utilisation = 0;
-  double bytes_dropped = 0;            ///< by saturated links, over the run
+  double bytes_dropped = 0;  ///< by saturated links, over the run
   std::uint64_t events = 0;
 };
 
@@ -140,6 +140,7 @@ class Outbreak final : public sim::Model {
   sim::SimTime lookahead() const override { return lookahead_; }
   void start(sim::Context& ctx) override;
   void handle(const sim::Event& e, sim::Context& ctx) override;
+  void prefetch(const sim::Event& e) const override;
   void on_sample(sim::SimTime t, std::uint64_t sample_index) override;
   void on_step(sim::SimTime t) override;
   /// The network step (0 without a network).
@@ -230,9 +231,9 @@ class Outbreak final : public sim::Model {
   std::vector<std::unique_ptr<Worm>> worms_;
   std::vector<std::uint32_t> host_partition_;
   std::unique_ptr<HostState> hosts_;
-  std::unique_ptr<Defences> defences_;  // null when the scenario has no defence
+  std::unique_ptr<Defences> defences_;       // null when the scenario has no defence
   std::unique_ptr<NetworkRuntime> network_;  // null without [network]
-  sim::SimTime reboot_time_;            // how long a rebooting host stays off the network
+  sim::SimTime reboot_time_;                 // how long a rebooting host stays off the network
   std::vector<PartitionBooks> books_;
   sim::MetricTable curves_;
   std::vector<std::size_t> metric_ids_;

@@ -24,7 +24,7 @@ enum Kind : std::uint16_t {
   kProbe = 2,         // per-probe mode; as kScan
   kDeliver = 3,       // tag: worm | outcome bits; subject: target position; aux: source host
   kInfect = 4,        // tag: worm; subject: position; aux: host episode (infection completes)
-  kStopScanning = 5,  // tag: worm; subject: position; aux: scanning episode
+  kCalendarStop = 5,  // tag: worm: the calendar ends spreading for the partition's scanners
   kRebootStart = 6,   // subject: host; aux: host episode
   kRebootEnd = 7,     // subject: host; aux: host episode
   kWormReboot = 8,    // tag: worm; subject: position; aux: scanning episode (end of active period)
@@ -88,7 +88,7 @@ struct Outbreak::PartitionBooks {
   // interrupted, hits a defence stopped, hosts cut off now, hosts cleaned by quarantine.
   std::int64_t patched = 0, protected_hosts = 0, installs_interrupted = 0, probes_blocked = 0,
                disconnected = 0, cleaned = 0;
-  std::int64_t hits_lost = 0;  // hits the network did not deliver
+  std::int64_t hits_lost = 0;      // hits the network did not deliver
   std::vector<OutbreakEvent> log;  // this partition's events, when recording
 };
 
@@ -171,6 +171,7 @@ struct Outbreak::Worm {
   std::vector<sim::SimTime> scan_until;
   std::vector<sim::SimTime> scan_started;
   std::vector<ScannerState> scanner;
+  std::vector<std::uint8_t> calendar_stop;    // its scanning ends with the calendar (kCalendarStop)
   std::vector<std::uint64_t> planned_probes;  // sequential, fast mode: probes to the pending hit
   std::vector<std::uint64_t> infected_at;
   std::vector<std::uint32_t> infected_by;      // host whose probe first infected it
@@ -181,6 +182,10 @@ struct Outbreak::Worm {
   // With defences: the traffic each position's attempts need (an index into attempt_kinds).
   std::vector<AttemptFlows> attempt_kinds;
   std::vector<std::uint8_t> attempt_of;
+  // Positions by partition (CSR, position order within), and per partition the latest calendar
+  // stop posted: one kCalendarStop event ends every scanner of a partition at once.
+  std::vector<std::uint32_t> partition_begin, partition_positions;
+  std::vector<sim::SimTime> calendar_stop_posted;
   std::uint64_t infectable_count = 0;
   std::uint64_t initial_infected = 0;
 

@@ -10,7 +10,7 @@
 using namespace wormsim::sim;
 
 TEST_CASE("sim::LiveIndex: queries match brute force through random removals", "[sim]") {
-  for (std::size_t n : {1u, 2u, 7u, 64u, 1000u}) {
+  for (std::size_t n : {1u, 2u, 7u, 63u, 64u, 65u, 128u, 130u, 1000u}) {
     CAPTURE(n);
     std::vector<std::uint32_t> addresses(n);
     for (std::size_t i = 0; i < n; ++i) addresses[i] = static_cast<std::uint32_t>(i * 37 + 5);
@@ -24,6 +24,7 @@ TEST_CASE("sim::LiveIndex: queries match brute force through random removals", "
         if (flag[i]) alive.push_back(i);
       REQUIRE(live.live_count() == alive.size());
       for (std::size_t k = 0; k < alive.size(); ++k) REQUIRE(live.kth_live(k) == alive[k]);
+      for (std::size_t i = 0; i < n; ++i) REQUIRE(live.is_live(i) == flag[i]);
       for (std::size_t p = 0; p <= n; ++p) {
         std::size_t before = 0, next = n;
         for (std::size_t i = 0; i < p; ++i) before += flag[i];
