@@ -290,17 +290,19 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
     w->scan_started.assign(m, sim::SimTime{0});
     w->scanner.assign(m, ScannerState{});
     w->calendar_stop.assign(m, 0);
+    w->scan_entity.resize(m);
+    for (std::size_t j = 0; j < m; ++j) {
+      // One scan stream per (host, worm): the worm index is folded into the purpose's entity.
+      w->scan_entity[j] = hosts.entity(w->host_of[j]) ^ (std::uint64_t{wi} << 48);
+    }
     w->planned_probes.assign(m, 0);
     w->partition_begin.assign(world_.partitions + 1, 0);
     for (std::size_t j = 0; j < m; ++j) ++w->partition_begin[host_partition_[w->host_of[j]] + 1];
     for (std::uint32_t p = 0; p < world_.partitions; ++p)
       w->partition_begin[p + 1] += w->partition_begin[p];
-    w->partition_positions.resize(m);
-    {
-      std::vector<std::uint32_t> next(w->partition_begin.begin(), w->partition_begin.end() - 1);
-      for (std::uint32_t j = 0; j < m; ++j)
-        w->partition_positions[next[host_partition_[w->host_of[j]]]++] = j;
-    }
+    for (std::size_t j = 1; j < m; ++j)
+      if (host_partition_[w->host_of[j]] < host_partition_[w->host_of[j - 1]])
+        throw std::logic_error("Outbreak: partitions are not runs of positions");
     w->calendar_stop_posted.assign(world_.partitions, sim::SimTime{0});
     w->infected_at.assign(m, kNever);
     w->infected_by.assign(m, 0);
@@ -435,9 +437,7 @@ Outbreak::PartitionBooks& Outbreak::books(sim::Context& ctx) {
 }
 
 sim::RandomStream Outbreak::scan_stream(const Worm& w, std::uint32_t pos) const {
-  // One scan stream per (host, worm): the worm index is folded into the purpose's entity.
-  const std::uint64_t entity = world_.hosts.entity(w.host_of[pos]) ^ (std::uint64_t{w.index} << 48);
-  return sim::RandomStream(key_, entity, sim::Purpose::scan, w.stream_position[pos]);
+  return sim::RandomStream(key_, w.scan_entity[pos], sim::Purpose::scan, w.stream_position[pos]);
 }
 
 double Outbreak::rate_of(const Worm& w, std::uint32_t host) const {
@@ -450,8 +450,7 @@ void Outbreak::start(sim::Context& ctx) {
   for (auto& wp : worms_) {
     Worm& w = *wp;
     const std::uint32_t p = ctx.partition();
-    for (std::uint32_t i = w.partition_begin[p]; i < w.partition_begin[p + 1]; ++i) {
-      const std::uint32_t pos = w.partition_positions[i];
+    for (std::uint32_t pos = w.partition_begin[p]; pos < w.partition_begin[p + 1]; ++pos) {
       if (w.state[pos] == WormState::infected) start_scanning(w, pos, ctx);
     }
   }
@@ -534,13 +533,13 @@ void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
   sim::RandomStream rng = scan_stream(w, pos);
   if (w.strategy->is_sequential()) {
     w.scanner[pos].probes = 0;
-    w.strategy->begin(world_.hosts.address[host], w.scanner[pos], rng);
+    w.strategy->begin(w.relevant.address(pos), w.scanner[pos], rng);
     if (w.kind == Worm::Kind::blaster)
       w.xp_offsets[pos] = var::bernoulli(rng, w.xp_offsets_probability) ? 1 : 0;
   }
   const double p = options_.per_probe || w.strategy->is_sequential()
                        ? 1.0
-                       : w.strategy->hit_probability(world_.hosts.address[host], w.live);
+                       : w.strategy->hit_probability(w.relevant.address(pos), w.live);
   schedule_next(w, pos, p, rng, ctx);
 }
 
@@ -556,7 +555,7 @@ void Outbreak::schedule_next(Worm& w, std::uint32_t pos, double p, sim::RandomSt
     ScannerState& st = w.scanner[pos];
     std::uint64_t probes = 1;
     if (!options_.per_probe) {
-      const OrderedHit hit = w.strategy->next_in_order(world_.hosts.address[host], st, w.live);
+      const OrderedHit hit = w.strategy->next_in_order(w.relevant.address(pos), st, w.live);
       probes = hit.target == OrderedHit::kNone ? 0 : hit.probes;
       w.planned_probes[pos] = probes;
     }
@@ -599,9 +598,9 @@ void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos
     if (var::bernoulli(rng, w.patch_success)) tag |= kTftpOk;
   }
   // Solaris or an IIS server: the target's OS never changes, so the source may read it.
-  const std::uint32_t target = w.host_of[target_pos];
-  const bool solaris = world_.hosts.os[target] == Os::solaris;
-  if (w.kind == Worm::Kind::sadmind_iis && solaris) {
+  const bool solaris =
+      w.kind == Worm::Kind::sadmind_iis && world_.hosts.os[w.host_of[target_pos]] == Os::solaris;
+  if (solaris) {
     // Whether the sadmind brute force finds the stack offset: the attacker's try.
     if (var::bernoulli(rng, w.exploit_success)) tag |= kExploitOk;
   }
@@ -613,8 +612,9 @@ void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos
   // with the probability the fluid model gives. Drawn only when something is lost, so a network
   // without losses leaves every stream as it was.
   if (network_ && !network_->lossless()) {
-    const double c = network_->connection_probability(world_.hosts.site[w.host_of[source_pos]],
-                                                      world_.hosts.site[target], w.traffic);
+    const double c = network_->connection_probability(
+        world_.hosts.site[w.host_of[source_pos]], world_.hosts.site[w.host_of[target_pos]],
+        w.traffic);
     if (c < 1.0 && !(var::uniform01(rng) < c)) {
       ++books(ctx).hits_lost;
       return;
@@ -626,13 +626,13 @@ void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos
     deface(w.host_of[source_pos], w.host_of[source_pos], w, ctx);
   }
   ++books(ctx).worm[w.index].hits;
-  ctx.post(host_partition_[target], ctx.now() + w.exploit_delay, kDeliver, tag,
+  ctx.post(w.partition_of(target_pos), ctx.now() + w.exploit_delay, kDeliver, tag,
            static_cast<std::uint32_t>(target_pos), w.host_of[source_pos]);
 }
 
 void Outbreak::on_scan(Worm& w, const sim::Event& e, sim::Context& ctx) {
   const std::uint32_t pos = e.subject;
-  const std::uint32_t address = world_.hosts.address[w.host_of[pos]];
+  const std::uint32_t address = w.relevant.address(pos);
   sim::RandomStream rng = scan_stream(w, pos);
   if (w.strategy->is_sequential()) {
     const OrderedHit hit = w.strategy->next_in_order(address, w.scanner[pos], w.live);
@@ -665,7 +665,7 @@ void Outbreak::on_probe(Worm& w, const sim::Event& e, sim::Context& ctx) {
   const std::uint32_t pos = e.subject;
   sim::RandomStream rng = scan_stream(w, pos);
   const std::uint32_t address =
-      w.strategy->next_probe(world_.hosts.address[w.host_of[pos]], w.scanner[pos], rng);
+      w.strategy->next_probe(w.relevant.address(pos), w.scanner[pos], rng);
   if (const auto target = w.relevant.find(address)) deliver(w, pos, *target, rng, ctx);
   schedule_next(w, pos, 1.0, rng, ctx);
 }
@@ -893,13 +893,15 @@ void Outbreak::prefetch(const sim::Event& e) const {
   __builtin_prefetch(w.host_of.data() + pos);
   __builtin_prefetch(w.episode.data() + pos);
   __builtin_prefetch(w.state.data() + pos);
-  if (e.kind == kScan) {
-    __builtin_prefetch(w.scanning.data() + pos);
-    __builtin_prefetch(w.stream_position.data() + pos);
-    __builtin_prefetch(w.hit_probability.data() + pos);
-    __builtin_prefetch(w.scan_until.data() + pos);
-  } else if (e.kind == kDeliver) {
+  __builtin_prefetch(w.scanning.data() + pos);
+  __builtin_prefetch(w.stream_position.data() + pos);
+  __builtin_prefetch(w.scan_entity.data() + pos);
+  __builtin_prefetch(w.hit_probability.data() + pos);
+  __builtin_prefetch(w.scan_until.data() + pos);
+  __builtin_prefetch(w.relevant.addresses().data() + pos);
+  if (e.kind == kDeliver) {  // an infection starts scanning at once
     __builtin_prefetch(w.infectable.data() + pos);
+    __builtin_prefetch(w.infected_at.data() + pos);
   }
 }
 
@@ -929,8 +931,7 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
     case kCalendarStop: {
       Worm& w = *worms_[e.tag & kWormMask];
       const std::uint32_t p = ctx.partition();
-      for (std::uint32_t i = w.partition_begin[p]; i < w.partition_begin[p + 1]; ++i) {
-        const std::uint32_t pos = w.partition_positions[i];
+      for (std::uint32_t pos = w.partition_begin[p]; pos < w.partition_begin[p + 1]; ++pos) {
         if (w.scanning[pos] && w.calendar_stop[pos] && w.scan_until[pos] == ctx.now())
           stop_scanning(w, pos, ctx);
       }

@@ -2,6 +2,7 @@
 // defence/defences.cpp: the defences). Not part of the models/ interface.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -160,6 +161,9 @@ struct Outbreak::Worm {
 
   sim::AddressIndex relevant;
   std::vector<std::uint32_t> host_of;  // position -> host id
+  // Per position, read on the scanning path without a look at the host's own arrays: the entity
+  // of its scan stream (host entity ^ worm index << 48).
+  std::vector<std::uint64_t> scan_entity;
   sim::LiveIndex live;
   std::vector<std::uint8_t> infectable;
   std::vector<WormState> state;
@@ -182,13 +186,20 @@ struct Outbreak::Worm {
   // With defences: the traffic each position's attempts need (an index into attempt_kinds).
   std::vector<AttemptFlows> attempt_kinds;
   std::vector<std::uint8_t> attempt_of;
-  // Positions by partition (CSR, position order within), and per partition the latest calendar
-  // stop posted: one kCalendarStop event ends every scanner of a partition at once.
-  std::vector<std::uint32_t> partition_begin, partition_positions;
+  // Positions by partition: partitions are runs of sites in address order, so each holds a run
+  // of positions [partition_begin[p], partition_begin[p + 1]). Per partition, the latest
+  // calendar stop posted: one kCalendarStop event ends every scanner of a partition at once.
+  std::vector<std::uint32_t> partition_begin;
   std::vector<sim::SimTime> calendar_stop_posted;
   std::uint64_t infectable_count = 0;
   std::uint64_t initial_infected = 0;
 
+  /// The partition owning a position: a search of a small array that stays in cache.
+  std::uint32_t partition_of(std::size_t pos) const {
+    return static_cast<std::uint32_t>(
+        std::upper_bound(partition_begin.begin(), partition_begin.end(), pos) -
+        partition_begin.begin() - 1);
+  }
   std::size_t position_of(std::uint32_t address) const {
     const auto p = relevant.find(address);
     return p ? *p : host_of.size();
