@@ -141,14 +141,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
   const std::size_t n = hosts.size();
   host_partition_.resize(n);
   for (std::uint32_t h = 0; h < n; ++h) host_partition_[h] = world_.partition_of_host(h);
-  hosts_->down.assign(n, 0);
-  hosts_->crash_pending.assign(n, 0);
-  hosts_->episode.assign(n, 0);
-  hosts_->iis_up_at.assign(n, 0);
-  hosts_->defaced.assign(n, 0);
-  hosts_->backdoor.assign(n, 0);
-  hosts_->rpc_stopped.assign(n, 0);
-  hosts_->ever_crashed.assign(n, 0);
+  hosts_->at.assign(n, HostState::Host{});
   books_.assign(world_.partitions, PartitionBooks{});
   for (auto& b : books_) b.worm.resize(scenario.worms.size());
 
@@ -343,7 +336,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       ++b.infected_total;
       ++b.running;
       if (w->shrink_on_infection) w->live.remove(pos);
-      if (w->kind == Worm::Kind::codered_ii) hosts_->backdoor[w->host_of[pos]] = 1;
+      if (w->kind == Worm::Kind::codered_ii) hosts_->at[w->host_of[pos]].backdoor = 1;
     }
     w->initial_infected = k;
     worms_.push_back(std::move(w));
@@ -612,9 +605,9 @@ void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos
   // with the probability the fluid model gives. Drawn only when something is lost, so a network
   // without losses leaves every stream as it was.
   if (network_ && !network_->lossless()) {
-    const double c = network_->connection_probability(
-        world_.hosts.site[w.host_of[source_pos]], world_.hosts.site[w.host_of[target_pos]],
-        w.traffic);
+    const double c =
+        network_->connection_probability(world_.hosts.site[w.host_of[source_pos]],
+                                         world_.hosts.site[w.host_of[target_pos]], w.traffic);
     if (c < 1.0 && !(var::uniform01(rng) < c)) {
       ++books(ctx).hits_lost;
       return;
@@ -674,7 +667,7 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
   const std::uint32_t pos = e.subject;
   const std::uint32_t host = w.host_of[pos];
   HostState& hs = *hosts_;
-  if (hs.down[host]) return;  // rebooting: nothing answers
+  if (hs.at[host].down) return;  // rebooting: nothing answers
   const HostTable& hosts = world_.hosts;
   const Os os = hosts.os[host];
   auto& b = books(ctx);
@@ -687,8 +680,8 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
   const std::uint16_t services = hosts.services[host];
   const std::uint8_t patches = hosts.patches[host];
   if (w.kind == Worm::Kind::codered_v1 || w.kind == Worm::Kind::codered_v2 ||
-      w.kind == Worm::Kind::codered_ii) {           // the Code Red family, on TCP 80
-    if (hs.iis_up_at[host] > ctx.now().us) return;  // IIS is down
+      w.kind == Worm::Kind::codered_ii) {              // the Code Red family, on TCP 80
+    if (hs.at[host].iis_up_at > ctx.now().us) return;  // IIS is down
     // IIS 4.0 with URL redirection (fixed by MS01-044) crashes on the long request; Code Red
     // II's overflow also crashes IIS on NT 4.0 (fixed by MS01-033).
     const bool redirect = (services & kIis4Redirect) != 0 && (patches & kMs01044) == 0;
@@ -699,7 +692,7 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
             : redirect;
     if (redirect_crash && !w.infectable[pos]) {
       // IIS 4.0 with URL redirection (Code Red) or IIS on NT 4.0 (Code Red II) crashes.
-      hs.iis_up_at[host] = (ctx.now() + w.iis_down_for).us;
+      hs.at[host].iis_up_at = (ctx.now() + w.iis_down_for).us;
       ++b.iis_crashes;
       record(ctx, host, OutbreakEvent::Kind::iis_crash, w.index, e.aux);
       return;
@@ -725,13 +718,13 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
     return;
   }
   if (w.kind == Worm::Kind::blaster) {
-    if (hs.rpc_stopped[host]) return;
+    if (hs.at[host].rpc_stopped) return;
     // Patched (by a patch policy or Welchia), or DCOM off: the exploit neither infects nor
     // crashes.
     if ((patches & kDcomFixes) != 0 || (services & kDcomRpc) == 0) return;
     if (os == Os::win2003) {
       // Server 2003 detects the overflow and stops RPC without being infected.
-      hs.rpc_stopped[host] = 1;
+      hs.at[host].rpc_stopped = 1;
       ++b.rpc_stopped;
       record(ctx, host, OutbreakEvent::Kind::rpc_stopped, w.index, e.aux);
       b.worm[w.index].leave_live.push_back(pos);
@@ -749,7 +742,7 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
     if ((tag & kTftpOk) == 0 || !infection_gets_through) return;
     // The infection completes when the TFTP pull does, if the host has not rebooted since.
     w.pending_source[pos] = e.aux;
-    ctx.post_local(ctx.now() + w.tftp_time, kInfect, w.index, pos, hs.episode[host]);
+    ctx.post_local(ctx.now() + w.tftp_time, kInfect, w.index, pos, hs.at[host].episode);
   }
 }
 
@@ -759,17 +752,17 @@ void Outbreak::crash_rpc(std::uint32_t host, std::uint32_t source, const Worm& w
   auto& b = books(ctx);
   ++b.rpc_crashes;
   record(ctx, host, OutbreakEvent::Kind::rpc_crash, w.index, source);
-  hs.ever_crashed[host] = 1;
-  if (hs.crash_pending[host]) return;
-  hs.crash_pending[host] = 1;
-  ctx.post_local(ctx.now() + w.reboot_after_crash, kRebootStart, 0, host, hs.episode[host]);
+  hs.at[host].ever_crashed = 1;
+  if (hs.at[host].crash_pending) return;
+  hs.at[host].crash_pending = 1;
+  ctx.post_local(ctx.now() + w.reboot_after_crash, kRebootStart, 0, host, hs.at[host].episode);
 }
 
 // A web site's pages replaced: counted once per host, logged every time.
 void Outbreak::deface(std::uint32_t host, std::uint32_t source, const Worm& w, sim::Context& ctx) {
   HostState& hs = *hosts_;
-  if (hs.defaced[host]) return;
-  hs.defaced[host] = 1;
+  if (hs.at[host].defaced) return;
+  hs.at[host].defaced = 1;
   ++books(ctx).defaced;
   record(ctx, host, OutbreakEvent::Kind::defaced, w.index, source);
 }
@@ -783,7 +776,7 @@ void Outbreak::infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Con
   if (w.infected_at[pos] == kNever) {
     w.infected_at[pos] = static_cast<std::uint64_t>(ctx.now().us);
     w.infected_by[pos] = source;
-    w.crashed_first[pos] = hs.ever_crashed[host];
+    w.crashed_first[pos] = hs.at[host].ever_crashed;
     ++bw.infected_total;
   }
   record(ctx, host, OutbreakEvent::Kind::infected, w.index, source);
@@ -795,8 +788,8 @@ void Outbreak::infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Con
   if ((w.kind == Worm::Kind::codered_v1 || w.kind == Worm::Kind::codered_v2) &&
       world_.hosts.locale[host] == Locale::en)
     deface(host, source, w, ctx);  // "Hacked By Chinese!"
-  if (w.kind == Worm::Kind::codered_ii && !hs.backdoor[host]) {
-    hs.backdoor[host] = 1;  // root.exe in the scripts folders, explorer.exe trojan
+  if (w.kind == Worm::Kind::codered_ii && !hs.at[host].backdoor) {
+    hs.at[host].backdoor = 1;  // root.exe in the scripts folders, explorer.exe trojan
     ++b.backdoored;
   }
   if (w.kind == Worm::Kind::welchia)
@@ -834,16 +827,16 @@ void Outbreak::welchia_cleans(std::uint32_t host, bool patched, sim::SimTime reb
     ++b.patched_by_welchia;
     world_.hosts.patches[host] |= static_cast<std::uint8_t>(kMs03026);
   }
-  hosts_->crash_pending[host] = 1;  // the reboot is on its way
-  ctx.post_local(ctx.now() + reboot_in, kRebootStart, 0, host, hosts_->episode[host]);
+  hosts_->at[host].crash_pending = 1;  // the reboot is on its way
+  ctx.post_local(ctx.now() + reboot_in, kRebootStart, 0, host, hosts_->at[host].episode);
 }
 
 void Outbreak::on_reboot_start(std::uint32_t host, sim::Context& ctx) {
   HostState& hs = *hosts_;
-  if (hs.down[host]) return;
-  hs.down[host] = 1;
-  hs.crash_pending[host] = 0;
-  ++hs.episode[host];
+  if (hs.at[host].down) return;
+  hs.at[host].down = 1;
+  hs.at[host].crash_pending = 0;
+  ++hs.at[host].episode;
   auto& b = books(ctx);
   ++b.down;
   ++b.reboots;
@@ -866,12 +859,12 @@ void Outbreak::on_reboot_start(std::uint32_t host, sim::Context& ctx) {
       }
     }
   }
-  ctx.post_local(ctx.now() + reboot_time_, kRebootEnd, 0, host, hs.episode[host]);
+  ctx.post_local(ctx.now() + reboot_time_, kRebootEnd, 0, host, hs.at[host].episode);
 }
 
 void Outbreak::on_reboot_end(std::uint32_t host, sim::Context& ctx) {
   HostState& hs = *hosts_;
-  hs.down[host] = 0;
+  hs.at[host].down = 0;
   --books(ctx).down;
   record(ctx, host, OutbreakEvent::Kind::back_up, 0, host);
   resume_installs(host, ctx);
@@ -923,7 +916,7 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
     case kInfect: {
       Worm& w = *worms_[e.tag & kWormMask];
       const std::uint32_t host = w.host_of[e.subject];
-      if (e.aux == hosts_->episode[host] && !hosts_->down[host] &&
+      if (e.aux == hosts_->at[host].episode && !hosts_->at[host].down &&
           w.state[e.subject] == WormState::susceptible)
         infect(w, e.subject, w.pending_source[e.subject], ctx);
       return;
@@ -948,10 +941,10 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
       return;
     }
     case kRebootStart:
-      if (e.aux == hosts_->episode[e.subject]) on_reboot_start(e.subject, ctx);
+      if (e.aux == hosts_->at[e.subject].episode) on_reboot_start(e.subject, ctx);
       return;
     case kRebootEnd:
-      if (e.aux == hosts_->episode[e.subject]) on_reboot_end(e.subject, ctx);
+      if (e.aux == hosts_->at[e.subject].episode) on_reboot_end(e.subject, ctx);
       return;
     case kDefenceHost:
       on_defence_host(e.tag, e.subject, ctx);
@@ -963,7 +956,7 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
       on_install_done(e, ctx);
       return;
     case kDetect:
-      if (e.aux == hosts_->episode[e.subject]) on_detect(e, ctx);
+      if (e.aux == hosts_->at[e.subject].episode) on_detect(e, ctx);
       return;
     case kCleanDone:
       on_clean_done(e.tag, e.subject, ctx);
@@ -1101,7 +1094,7 @@ ReplicationSummary Outbreak::summarize(std::uint64_t events) const {
     ws.peak_minute_start_s = static_cast<double>(best_bin) * 60.0;
     for (std::size_t j = 0; j < w.host_of.size(); ++j) {
       if (w.infected_at[j] == kNever) continue;
-      if (hosts_->ever_crashed[w.host_of[j]]) ++s.infected_ever_crashed;
+      if (hosts_->at[w.host_of[j]].ever_crashed) ++s.infected_ever_crashed;
       if (w.crashed_first[j]) ++s.crashed_before_infection;
     }
     s.worms.push_back(std::move(ws));

@@ -123,11 +123,15 @@ struct Outbreak::Defences {
 
 /// Host-level state shared by the worms.
 struct Outbreak::HostState {
-  std::vector<std::uint8_t> down;           // rebooting: probes reach nothing
-  std::vector<std::uint8_t> crash_pending;  // an RPC crash countdown is running
-  std::vector<std::uint16_t> episode;       // bumped at every reboot
-  std::vector<std::int64_t> iis_up_at;      // a crashed IIS answers again from this time (us)
-  std::vector<std::uint8_t> defaced, backdoor, rpc_stopped, ever_crashed;
+  // One record a host, so that a delivery reads its target's state in one cache line.
+  struct Host {
+    std::int64_t iis_up_at = 0;      // a crashed IIS answers again from this time (us)
+    std::uint16_t episode = 0;       // bumped at every reboot
+    std::uint8_t down = 0;           // rebooting: probes reach nothing
+    std::uint8_t crash_pending = 0;  // an RPC crash countdown is running
+    std::uint8_t defaced = 0, backdoor = 0, rpc_stopped = 0, ever_crashed = 0;
+  };
+  std::vector<Host> at;
 };
 
 struct Outbreak::Worm {

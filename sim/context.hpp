@@ -26,9 +26,7 @@ class Context {
   void post(std::uint32_t target_partition, SimTime at, std::uint16_t kind, std::uint16_t tag,
             std::uint32_t subject, std::uint32_t aux) {
     if (at < now_) [[unlikely]]
-      throw std::logic_error("event kind " + std::to_string(kind) + " posted at " +
-                             std::to_string(at.us) + " us, before now (" + std::to_string(now_.us) +
-                             " us): events may not go into the past");
+      throw_past(kind, at);
     assert((target_partition == partition_ || at >= now_ + lookahead_) &&
            "a cross-partition event must respect the lookahead");
     // An event at or after the run's end never runs: it is not stored. Dropping it changes no
@@ -46,6 +44,11 @@ class Context {
       outbox_->push_back(e);
     else
       queue_->push(e);
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] void throw_past(std::uint16_t kind, SimTime at) const {
+    throw std::logic_error("event kind " + std::to_string(kind) + " posted at " +
+                           std::to_string(at.us) + " us, before now (" + std::to_string(now_.us) +
+                           " us): events may not go into the past");
   }
   /// Posts an event for this partition.
   void post_local(SimTime at, std::uint16_t kind, std::uint16_t tag, std::uint32_t subject,

@@ -305,13 +305,13 @@ void Outbreak::on_defence_host(std::uint16_t policy, std::uint32_t host, sim::Co
 // then interrupts it, and it starts again when the host is back up.
 void Outbreak::begin_install(std::uint16_t policy, std::uint32_t host, sim::Context& ctx) {
   HostState& hs = *hosts_;
-  if (hs.down[host]) {
+  if (hs.at[host].down) {
     defences_->install_waiting[host] |= 1u << (policy % 32);
     return;
   }
   const DefenceConfig& c = scenario_.defences[policy];
   ctx.post_local(ctx.now() + c.duration("install_time"), kInstallDone, policy, host,
-                 hs.episode[host]);
+                 hs.at[host].episode);
 }
 
 void Outbreak::resume_installs(std::uint32_t host, sim::Context& ctx) {
@@ -327,7 +327,7 @@ void Outbreak::on_install_done(const sim::Event& e, sim::Context& ctx) {
   const std::uint32_t host = e.subject;
   HostState& hs = *hosts_;
   auto& b = books(ctx);
-  if (e.aux != hs.episode[host]) {  // rebooted (crashed) while installing: start again
+  if (e.aux != hs.at[host].episode) {  // rebooted (crashed) while installing: start again
     ++b.installs_interrupted;
     begin_install(e.tag, host, ctx);
     return;
@@ -353,11 +353,11 @@ void Outbreak::watch_scanning(std::uint32_t host, sim::Context& ctx) {
   const std::uint16_t policy = static_cast<std::uint16_t>(d.quarantine[host] - 1);
   const DefenceConfig& c = scenario_.defences[policy];
   sim::RandomStream rng = policy_stream(key_, world_.hosts.entity(host), policy,
-                                        sim::Purpose::defence, 2 + 2 * hosts_->episode[host]);
+                                        sim::Purpose::defence, 2 + 2 * hosts_->at[host].episode);
   const double mean = c.duration("detect_after").seconds();
   const sim::SimTime delay =
       sim::SimTime::from_seconds(mean > 0 ? var::exponential(rng, 1.0 / mean) : 0.0);
-  ctx.post_local(ctx.now() + delay, kDetect, policy, host, hosts_->episode[host]);
+  ctx.post_local(ctx.now() + delay, kDetect, policy, host, hosts_->at[host].episode);
 }
 
 void Outbreak::on_detect(const sim::Event& e, sim::Context& ctx) {
@@ -419,7 +419,7 @@ void Outbreak::clean_host(std::uint32_t host, sim::Context& ctx) {
     if (w.state[pos] != WormState::infected) continue;
     stop_scanning(w, pos, ctx);
     auto& bw = b.worm[w.index];
-    if (!hosts_->down[host]) set_running(w, host, -1, ctx);
+    if (!hosts_->at[host].down) set_running(w, host, -1, ctx);
     --bw.infected_now;
     ++bw.susceptible;
     w.state[pos] = WormState::susceptible;
