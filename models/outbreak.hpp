@@ -141,10 +141,16 @@ class Outbreak final : public sim::Model {
   void start(sim::Context& ctx) override;
   void handle(const sim::Event& e, sim::Context& ctx) override;
   void prefetch(const sim::Event& e) const override;
+  sim::SimTime next_step(sim::SimTime t, sim::SimTime every) override;
   void on_sample(sim::SimTime t, std::uint64_t sample_index) override;
   void on_step(sim::SimTime t) override;
   /// The network step (0 without a network).
   sim::SimTime network_step() const;
+  /// The longest interval between steps (RunPlan::step_every): the network step, or without a
+  /// network the sample interval. Steps also refresh the live sets, and come sooner
+  /// (next_step) when the worms' scanning would otherwise draw many hits on hosts infected
+  /// since the last refresh.
+  sim::SimTime step_every() const;
   /// What the network recorded (links, devices); empty without a network. Call once, at the end.
   NetworkRecord take_network_record();
   /// The network at run time; null without [network].
@@ -169,6 +175,7 @@ class Outbreak final : public sim::Model {
   struct Worm;  // one released worm: its behaviour, relevant set and per-host scanning state
 
  private:
+  void refresh_live();
   struct PartitionBooks;
   struct HostState;
   struct Defences;

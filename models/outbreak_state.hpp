@@ -190,16 +190,20 @@ struct Outbreak::Worm {
   // With defences: the traffic each position's attempts need (an index into attempt_kinds).
   std::vector<AttemptFlows> attempt_kinds;
   std::vector<std::uint8_t> attempt_of;
-  // Positions by partition: partitions are runs of sites in address order, so each holds a run
-  // of positions [partition_begin[p], partition_begin[p + 1]). Per partition, the latest
-  // calendar stop posted: one kCalendarStop event ends every scanner of a partition at once.
-  std::vector<std::uint32_t> partition_begin;
+  // Positions by partition (CSR, position order within). Partitions are runs of sites in
+  // address order, so usually each holds a run of positions and partition_positions[i] == i;
+  // where placements of different sizes nest (a /24 site inside a /16 one) they do not, and
+  // partition_of_position says. Per partition, the latest calendar stop posted: one
+  // kCalendarStop event ends every scanner of a partition at once.
+  std::vector<std::uint32_t> partition_begin, partition_positions, partition_of_position;
   std::vector<sim::SimTime> calendar_stop_posted;
   std::uint64_t infectable_count = 0;
   std::uint64_t initial_infected = 0;
 
-  /// The partition owning a position: a search of a small array that stays in cache.
+  /// The partition owning a position: when partitions are runs of positions, a search of a
+  /// small array that stays in cache.
   std::uint32_t partition_of(std::size_t pos) const {
+    if (!partition_of_position.empty()) return partition_of_position[pos];
     return static_cast<std::uint32_t>(
         std::upper_bound(partition_begin.begin(), partition_begin.end(), pos) -
         partition_begin.begin() - 1);

@@ -10,7 +10,7 @@ ReplicationRun run_replication(const Scenario& scenario, std::uint64_t replicati
                                const OutbreakOptions& options, SchedulerChoice choice) {
   Outbreak outbreak(scenario, build_world(scenario, replication), replication, options);
   const sim::RunPlan plan{scenario.simulation.duration, scenario.simulation.sample_every,
-                          outbreak.network_step()};
+                          outbreak.step_every()};
   sim::RunStats stats;
   if (choice.kind == SchedulerChoice::Kind::windowed) {
     sim::WindowedScheduler scheduler(choice.threads);
@@ -34,7 +34,7 @@ struct ReplicationSession::State {
   State(const Scenario& scenario, std::uint64_t replication, const OutbreakOptions& options)
       : outbreak(scenario, build_world(scenario, replication), replication, options),
         run(outbreak, sim::RunPlan{scenario.simulation.duration, scenario.simulation.sample_every,
-                                   outbreak.network_step()}) {}
+                                   outbreak.step_every()}) {}
   Outbreak outbreak;
   sim::SequentialRun run;
 };
@@ -45,15 +45,25 @@ ReplicationSession::ReplicationSession(const Scenario& scenario, std::uint64_t r
 
 ReplicationSession::~ReplicationSession() = default;
 
-bool ReplicationSession::advance_to(sim::SimTime t) { return state_->run.advance_to(t); }
-sim::SimTime ReplicationSession::now() const { return state_->run.now(); }
-bool ReplicationSession::finished() const { return state_->run.finished(); }
-const sim::MetricTable& ReplicationSession::curves() const { return state_->outbreak.curves(); }
+bool ReplicationSession::advance_to(sim::SimTime t) {
+  return state_->run.advance_to(t);
+}
+sim::SimTime ReplicationSession::now() const {
+  return state_->run.now();
+}
+bool ReplicationSession::finished() const {
+  return state_->run.finished();
+}
+const sim::MetricTable& ReplicationSession::curves() const {
+  return state_->outbreak.curves();
+}
 ReplicationSummary ReplicationSession::summary() const {
   return state_->outbreak.summarize(state_->run.stats().events);
 }
 
-const NetworkRuntime* ReplicationSession::network() const { return state_->outbreak.network(); }
+const NetworkRuntime* ReplicationSession::network() const {
+  return state_->outbreak.network();
+}
 
 ReplicationRun ReplicationSession::finish() {
   Outbreak& outbreak = state_->outbreak;

@@ -10,12 +10,29 @@
 
 namespace wormsim::sim {
 
+namespace {
+
+SimTime checked_next_step(Model& model, const RunPlan& plan, SimTime t) {
+  const SimTime next = model.next_step(t, plan.step_every);
+  if (next <= t || next > t + plan.step_every)
+    throw std::logic_error("Model::next_step: the step after " + std::to_string(t.us) +
+                           " us must be later and at most step_every after it");
+  return next >= plan.end ? SimTime::max() : next;
+}
+
+}  // namespace
+
+NextBarrier first_barrier(Model& model, const RunPlan& plan) {
+  if (!(plan.step_every > SimTime{0}) || plan.step_every >= plan.end)
+    return NextBarrier{SimTime{0}, SimTime::max()};
+  return NextBarrier{SimTime{0}, checked_next_step(model, plan, SimTime{0})};
+}
+
 bool run_barrier(Model& model, const RunPlan& plan, NextBarrier& b, std::uint64_t& sample_index) {
   const SimTime t = b.at();
   if (b.step == t) {
     model.on_step(t);
-    b.step = b.step + plan.step_every;
-    if (b.step >= plan.end) b.step = SimTime::max();
+    b.step = checked_next_step(model, plan, t);
   }
   if (b.sample == t) {
     model.on_sample(t, sample_index++);
@@ -43,9 +60,7 @@ SequentialRun::SequentialRun(Model& model, const RunPlan& plan)
     st.ctx.bind(p, SimTime{0}, &st.sequence[p], &st.queue, nullptr, model.lookahead(), plan.end);
     model.start(st.ctx);
   }
-  st.next = NextBarrier{SimTime{0}, plan.step_every > SimTime{0} && plan.step_every < plan.end
-                                        ? plan.step_every
-                                        : SimTime::max()};
+  st.next = first_barrier(model, plan);
 }
 
 SequentialRun::~SequentialRun() = default;

@@ -14,7 +14,8 @@ namespace wormsim::sim {
 /// Sample times are 0, every, 2*every, ... and `end` itself; on_sample(t) sees every event with
 /// time < t handled. With `step_every` > 0, step times are every, 2*every, ... before `end`:
 /// on_step(t) runs at each, after every event before t and before any at or after t; at a time
-/// that is both, on_step runs first.
+/// that is both, on_step runs first. A model may shorten the interval after any step
+/// (Model::next_step): steps are then every step_every at most.
 struct RunPlan {
   SimTime end;
   SimTime sample_every;
@@ -27,6 +28,10 @@ struct NextBarrier {
   SimTime step;    ///< the next step time (SimTime::max() if none)
   SimTime at() const { return sample < step ? sample : step; }
 };
+
+/// The first barrier after the model's start: the first sample at 0 and the model's first step
+/// (Model::next_step from 0), if the plan has steps.
+NextBarrier first_barrier(Model& model, const RunPlan& plan);
 
 /// Runs the barrier at b.at(): on_step if it is a step time, then on_sample if it is a sample
 /// time; advances `b` and the sample index. Returns false after the last sample (at the end).

@@ -205,9 +205,7 @@ class Run {
     const bool single = partitions_ == 1;
     std::uint64_t window = 0;
     std::uint64_t sample_index = 0;
-    NextBarrier next{SimTime{0}, plan_.step_every > SimTime{0} && plan_.step_every < plan_.end
-                                     ? plan_.step_every
-                                     : SimTime::max()};
+    NextBarrier next = first_barrier(model_, plan_);
     for (;;) {
       const SimTime barrier = next.at();
       if (next_event >= barrier) {
