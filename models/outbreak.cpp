@@ -981,7 +981,7 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
 
 void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
   if (options_.progress_us != nullptr) options_.progress_us->store(t.us, std::memory_order_relaxed);
-  refresh_live();
+  refresh_live(t);
   curves_.begin_sample(t);
   std::size_t m = 0;
   double by_port[3] = {}, flood = 0;  // tcp80, tcp135, icmp
@@ -1050,33 +1050,26 @@ void Outbreak::on_sample(sim::SimTime t, std::uint64_t) {
   }
 }
 
-void Outbreak::refresh_live() {
+// Hosts infected since the last refresh stay in the live set, so hits on them are drawn (and
+// come to nothing) until the next refresh. The live sets are refreshed at every sample and, when
+// that is too far off, at steps brought forward for it: a worm with I hosts scanning at r
+// probes/s each over N addresses, L of them live, infects about I (e^{r (L/N) D} - 1) of them
+// in an interval D, and D is cut so that this stays below kRefreshShare of L. In the default
+// scenario that allows more than the sample interval throughout; in a dense space, where the
+// population is infected within seconds, refreshes come milliseconds apart instead of a minute
+// of wasted hits. The times depend only on the books at refreshes, so every scheduler, with or
+// without a network stepping in between, refreshes at the same times.
+void Outbreak::refresh_live(sim::SimTime t) {
   for (auto& wp : worms_)
     for (PartitionBooks& pb : books_) {
       auto& b = pb.worm[wp->index];
       for (std::uint32_t pos : b.leave_live) wp->live.remove(pos);
       b.leave_live.clear();
     }
-}
-
-void Outbreak::on_step(sim::SimTime t) {
-  refresh_live();
-  // The network steps on its own grid; the steps next_step adds between refresh only the live
-  // sets.
-  if (network_ && t.us % scenario_.network.step.us == 0) network_->step(t);
-}
-
-// Hosts infected since the last refresh stay in the live set, so hits on them are drawn (and
-// come to nothing) until the next barrier. A worm with I hosts scanning at r probes/s each over N
-// addresses, L of them live, infects about I (e^{r (L/N) D} - 1) of them in an interval D: the
-// interval is cut so that this stays below kRefreshShare of L. In the default scenario that
-// allows more than the sample interval throughout; in a dense space, where the population is
-// infected within seconds, steps come milliseconds apart instead of a minute of wasted hits.
-// Read from the books at the barrier, so every scheduler takes the same steps.
-sim::SimTime Outbreak::next_step(sim::SimTime t, sim::SimTime every) {
   constexpr double kRefreshShare = 0.05;
   constexpr std::int64_t kShortestUs = 1000;
-  const std::int64_t regular = (t.us / every.us + 1) * every.us;
+  const std::int64_t every = scenario_.simulation.sample_every.us;
+  const std::int64_t next_sample = (t.us / every + 1) * every;
   const double space = static_cast<double>(scenario_.address_space.prefix.size());
   double interval_s = std::numeric_limits<double>::infinity();
   for (const auto& wp : worms_) {
@@ -1091,8 +1084,22 @@ sim::SimTime Outbreak::next_step(sim::SimTime t, sim::SimTime every) {
     interval_s = std::min(interval_s, std::log1p(kRefreshShare * live / scanning) / growth);
   }
   const double interval_us = interval_s * 1e6;
-  if (!(interval_us < static_cast<double>(regular - t.us))) return sim::SimTime{regular};
-  return sim::SimTime{t.us + std::max(kShortestUs, static_cast<std::int64_t>(interval_us))};
+  next_refresh_ =
+      interval_us < static_cast<double>(next_sample - t.us)
+          ? sim::SimTime{t.us + std::max(kShortestUs, static_cast<std::int64_t>(interval_us))}
+          : sim::SimTime::max();
+  refresh_planned_ = true;
+}
+
+void Outbreak::on_step(sim::SimTime t) {
+  if (t == next_refresh_) refresh_live(t);
+  if (network_ && t.us % scenario_.network.step.us == 0) network_->step(t);
+}
+
+sim::SimTime Outbreak::next_step(sim::SimTime t, sim::SimTime every) {
+  if (!refresh_planned_) refresh_live(t);  // before the first sample: plan from the start
+  const sim::SimTime regular{(t.us / every.us + 1) * every.us};
+  return next_refresh_ > t && next_refresh_ < regular ? next_refresh_ : regular;
 }
 
 sim::SimTime Outbreak::network_step() const {

@@ -147,9 +147,9 @@ class Outbreak final : public sim::Model {
   /// The network step (0 without a network).
   sim::SimTime network_step() const;
   /// The longest interval between steps (RunPlan::step_every): the network step, or without a
-  /// network the sample interval. Steps also refresh the live sets, and come sooner
-  /// (next_step) when the worms' scanning would otherwise draw many hits on hosts infected
-  /// since the last refresh.
+  /// network the sample interval. next_step brings a step forward when the live sets need a
+  /// refresh before the next sample (the worms' scanning would otherwise draw many hits on hosts
+  /// infected since the last one).
   sim::SimTime step_every() const;
   /// What the network recorded (links, devices); empty without a network. Call once, at the end.
   NetworkRecord take_network_record();
@@ -175,7 +175,7 @@ class Outbreak final : public sim::Model {
   struct Worm;  // one released worm: its behaviour, relevant set and per-host scanning state
 
  private:
-  void refresh_live();
+  void refresh_live(sim::SimTime t);
   struct PartitionBooks;
   struct HostState;
   struct Defences;
@@ -235,6 +235,8 @@ class Outbreak final : public sim::Model {
   OutbreakOptions options_;
   std::array<std::uint32_t, 2> key_;
   sim::SimTime lookahead_;
+  sim::SimTime next_refresh_ = sim::SimTime::max();  // a step that refreshes the live sets
+  bool refresh_planned_ = false;
   std::vector<std::unique_ptr<Worm>> worms_;
   std::vector<std::uint32_t> host_partition_;
   std::unique_ptr<HostState> hosts_;

@@ -88,3 +88,37 @@ TEST_CASE("models::Outbreak: the summary's times to 10/50/90% are ordered", "[mo
   if (sum.time_to_fraction_s[2]) CHECK(*sum.time_to_fraction_s[1] <= *sum.time_to_fraction_s[2]);
   CHECK(sum.peak_infections_per_minute >= 1);
 }
+
+// Hosts infected since the last refresh of the live set still draw hits until the next barrier.
+// In a dense space (20,000 vulnerable hosts in 65,536 addresses) the whole population falls
+// within a few simulated seconds, so with a refresh only at each one-minute sample every infected
+// host would draw about 358/60 x 0.3 wasted hits a second until then: more than a hundred events
+// per infection. The outbreak brings steps forward so that about 5% of the live hosts fall
+// between refreshes: a hit per infection, its delivery, and a small share of wasted or thinned
+// hits, so fewer than 8 events per infection (the bound leaves room for the early phase, when
+// the few scanners' candidate hits are thinned more often).
+TEST_CASE("models::Outbreak: a dense space does not draw a minute of wasted hits", "[models]") {
+  const char* dense = R"(
+[simulation]
+start = 2001-07-19T10:00:00Z
+duration = "10m"
+sample_every = "1m"
+seed = 3
+[address_space]
+prefix = "10.0.0.0/16"
+[[population]]
+count = 20000
+placement = { per = "/24", mean_per_block = 100 }
+os = { "win2000-sp1" = 1.0 }
+services = ["iis5-index"]
+[worm]
+model = "codered-v2"
+initial_infected = 10
+probe_rate = "358/min"
+)";
+  const Scenario s = load_scenario_text(dense, "dense.toml");
+  const ReplicationRun run = run_replication(s, 0, {});
+  REQUIRE(run.summary.infected_total == 20000);
+  CAPTURE(run.stats.events);
+  CHECK(run.stats.events < 8 * 20000);
+}
