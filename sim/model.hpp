@@ -31,10 +31,13 @@ class Model {
   /// A barrier at a step time t (RunPlan::step_every), as on_sample: every event before t has
   /// been handled, none at or after t. A model's periodic global update (the network step).
   virtual void on_step(SimTime t) { static_cast<void>(t); }
-  /// The step after the one at t, asked right after on_step(t): t + every (RunPlan::step_every)
-  /// unless the model wants an earlier one, later than t. It must decide from its state at the
-  /// barrier only, so that every scheduler and thread count sees the same steps.
-  virtual SimTime next_step(SimTime t, SimTime every) { return t + every; }
+  /// The next step after the barrier (step, sample or both) at t, asked once the barrier is
+  /// done: the next multiple of every (RunPlan::step_every) unless the model wants an earlier
+  /// time, later than t. It must decide from its state at the barrier only, so that every
+  /// scheduler and thread count sees the same steps.
+  virtual SimTime next_step(SimTime t, SimTime every) {
+    return SimTime{(t.us / every.us + 1) * every.us};
+  }
 };
 
 /// What a scheduler did, for --stats and tuning; never written to summary.json. The wall-clock

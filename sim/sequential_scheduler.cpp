@@ -30,16 +30,16 @@ NextBarrier first_barrier(Model& model, const RunPlan& plan) {
 
 bool run_barrier(Model& model, const RunPlan& plan, NextBarrier& b, std::uint64_t& sample_index) {
   const SimTime t = b.at();
-  if (b.step == t) {
-    model.on_step(t);
-    b.step = checked_next_step(model, plan, t);
-  }
+  const bool has_steps = b.step != SimTime::max();
+  if (b.step == t) model.on_step(t);
   if (b.sample == t) {
     model.on_sample(t, sample_index++);
     if (b.sample >= plan.end) return false;
     b.sample = b.sample + plan.sample_every;
     if (b.sample > plan.end) b.sample = plan.end;
   }
+  // Asked after the whole barrier, samples included: what a sample did may bring a step forward.
+  if (has_steps) b.step = checked_next_step(model, plan, t);
   return true;
 }
 

@@ -14,8 +14,8 @@ namespace wormsim::sim {
 /// Sample times are 0, every, 2*every, ... and `end` itself; on_sample(t) sees every event with
 /// time < t handled. With `step_every` > 0, step times are every, 2*every, ... before `end`:
 /// on_step(t) runs at each, after every event before t and before any at or after t; at a time
-/// that is both, on_step runs first. A model may shorten the interval after any step
-/// (Model::next_step): steps are then every step_every at most.
+/// that is both, on_step runs first. A model may bring the next step forward after any barrier
+/// (Model::next_step): steps are then step_every apart at most.
 struct RunPlan {
   SimTime end;
   SimTime sample_every;
