@@ -344,10 +344,11 @@ std::optional<TwoFactorFit> fit_two_factor(const std::vector<double>& times_s,
   };
   const auto rows = static_cast<Eigen::Index>(with_ever ? 2 * n : n);
 
-  // The work of one solution is bounded: at most 1e5 steps over the span. Only a curve that
-  // jumps from 0 to 1 between two samples would call for more, and no step makes its fit
-  // meaningful.
-  const double min_step = scale / 1e5;
+  // The work of one solution is bounded: at most 2e4 steps over the span (the default
+  // scenario's day needs 1,730). Only a curve that jumps from 0 to 1 between two samples would
+  // call for more, and no step makes its fit meaningful; such a fit (a tiny or very dense
+  // outbreak) would otherwise take longer than the simulation.
+  const double min_step = scale / 2e4;
   double max_step = std::max(two_factor_default_step(start), min_step);
   LeastSquares problem;
   problem.lower = Vector(k);
