@@ -85,9 +85,9 @@ std::vector<OutbreakEvent> Outbreak::event_log() const {
   if (!options_.record_events) return all;
   for (const auto& wp : worms_)  // seeds, at time 0
     for (std::size_t j = 0; j < wp->host_of.size(); ++j)
-      if (wp->infected_at[j] == 0 && wp->infected_by[j] == wp->host_of[j])
-        all.push_back({sim::SimTime{0}, wp->host_of[j], OutbreakEvent::Kind::seeded,
-                       static_cast<std::uint8_t>(wp->index), wp->host_of[j]});
+      if (wp->slot[j].infected_at == 0 && wp->slot[j].infected_by == wp->slot[j].host)
+        all.push_back({sim::SimTime{0}, wp->slot[j].host, OutbreakEvent::Kind::seeded,
+                       static_cast<std::uint8_t>(wp->index), wp->slot[j].host});
   for (const PartitionBooks& b : books_) all.insert(all.end(), b.log.begin(), b.log.end());
   // Partitions log in their own order; the merged log is sorted so that it depends on nothing
   // but the events themselves.
@@ -113,20 +113,20 @@ std::size_t Outbreak::worm_count() const {
 std::optional<std::uint32_t> Outbreak::infected_by(std::size_t worm, std::size_t host) const {
   const Worm& w = *worms_[worm];
   const std::size_t pos = w.position_of(world_.hosts.address[host]);
-  if (pos >= w.host_of.size() || w.infected_at[pos] == kNever) return std::nullopt;
-  return w.infected_by[pos];
+  if (pos >= w.host_of.size() || w.slot[pos].infected_at == kNever) return std::nullopt;
+  return w.slot[pos].infected_by;
 }
 
 sim::SimTime Outbreak::infected_at(std::size_t worm, std::size_t host) const {
   const Worm& w = *worms_[worm];
   const std::size_t pos = w.position_of(world_.hosts.address[host]);
-  return sim::SimTime{static_cast<std::int64_t>(w.infected_at[pos])};
+  return sim::SimTime{static_cast<std::int64_t>(w.slot[pos].infected_at)};
 }
 
 WormState Outbreak::state(std::size_t worm, std::size_t host) const {
   const Worm& w = *worms_[worm];
   const std::size_t pos = w.position_of(world_.hosts.address[host]);
-  return pos < w.host_of.size() ? w.state[pos] : WormState::immune;
+  return pos < w.host_of.size() ? w.slot[pos].state : WormState::immune;
 }
 
 Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replication,
@@ -264,53 +264,41 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
         continue;
       addresses.push_back(hosts.address[h]);
       w->host_of.push_back(h);
-      const bool inf = is_infectable(c.model, hosts.os[h], hosts.services[h], hosts.patches[h]);
-      w->infectable.push_back(inf ? 1 : 0);
-      w->infectable_count += inf;
+      Worm::Slot slot;
+      slot.host = h;
+      slot.infectable =
+          is_infectable(c.model, hosts.os[h], hosts.services[h], hosts.patches[h]) ? 1 : 0;
+      slot.state = slot.infectable ? WormState::susceptible : WormState::immune;
+      // One scan stream per (host, worm): the worm index is folded into the purpose's entity.
+      slot.scan_entity = hosts.entity(h) ^ (std::uint64_t{wi} << 48);
+      w->slot.push_back(slot);
+      w->infectable_count += slot.infectable;
     }
     const std::size_t m = w->host_of.size();
     w->relevant = sim::AddressIndex(std::move(addresses));
     w->live = sim::LiveIndex(w->relevant);
     w->strategy->prepare(w->relevant);
-    w->state.assign(m, WormState::susceptible);
-    for (std::size_t j = 0; j < m; ++j)
-      if (!w->infectable[j]) w->state[j] = WormState::immune;
-    w->episode.assign(m, 0);
-    w->scanning.assign(m, 0);
     w->xp_offsets.assign(m, 0);
-    w->stream_position.assign(m, 0);
-    w->hit_probability.assign(m, 0.0);
-    w->scan_until.assign(m, sim::SimTime{0});
-    w->scan_started.assign(m, sim::SimTime{0});
     w->scanner.assign(m, ScannerState{});
-    w->calendar_stop.assign(m, 0);
-    w->scan_entity.resize(m);
-    for (std::size_t j = 0; j < m; ++j) {
-      // One scan stream per (host, worm): the worm index is folded into the purpose's entity.
-      w->scan_entity[j] = hosts.entity(w->host_of[j]) ^ (std::uint64_t{wi} << 48);
-    }
     w->planned_probes.assign(m, 0);
     w->partition_begin.assign(world_.partitions + 1, 0);
-    for (std::size_t j = 0; j < m; ++j) ++w->partition_begin[host_partition_[w->host_of[j]] + 1];
+    for (std::size_t j = 0; j < m; ++j) ++w->partition_begin[host_partition_[w->slot[j].host] + 1];
     for (std::uint32_t p = 0; p < world_.partitions; ++p)
       w->partition_begin[p + 1] += w->partition_begin[p];
     w->partition_positions.resize(m);
     {
       std::vector<std::uint32_t> next(w->partition_begin.begin(), w->partition_begin.end() - 1);
       for (std::uint32_t j = 0; j < m; ++j)
-        w->partition_positions[next[host_partition_[w->host_of[j]]]++] = j;
+        w->partition_positions[next[host_partition_[w->slot[j].host]]++] = j;
     }
     for (std::size_t j = 1; j < m; ++j)
-      if (host_partition_[w->host_of[j]] < host_partition_[w->host_of[j - 1]]) {
+      if (host_partition_[w->slot[j].host] < host_partition_[w->slot[j - 1].host]) {
         w->partition_of_position.resize(m);
         for (std::size_t i = 0; i < m; ++i)
-          w->partition_of_position[i] = host_partition_[w->host_of[i]];
+          w->partition_of_position[i] = host_partition_[w->slot[i].host];
         break;
       }
     w->calendar_stop_posted.assign(world_.partitions, sim::SimTime{0});
-    w->infected_at.assign(m, kNever);
-    w->infected_by.assign(m, 0);
-    w->crashed_first.assign(m, 0);
     w->pending_source.assign(m, 0);
     w->patch_ok_pending.assign(m, 0);
     w->defacements.assign(m, 0);
@@ -321,7 +309,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       bw.start_epoch_us = scenario.simulation.start_epoch_s * 1'000'000;
     }
     for (std::size_t j = 0; j < m; ++j)
-      if (w->infectable[j]) ++books_[host_partition_[w->host_of[j]]].worm[wi].susceptible;
+      if (w->slot[j].infectable) ++books_[host_partition_[w->slot[j].host]].worm[wi].susceptible;
 
     // The initially infected: distinct infectable hosts drawn uniformly.
     std::vector<std::uint32_t> infectable_positions;
@@ -331,23 +319,23 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
         seeds_from[pi] = std::find(c.initial_populations.begin(), c.initial_populations.end(),
                                    scenario.populations[pi].name) != c.initial_populations.end();
     for (std::uint32_t j = 0; j < m; ++j)
-      if (w->infectable[j] && seeds_from[hosts.population[w->host_of[j]]])
+      if (w->slot[j].infectable && seeds_from[hosts.population[w->slot[j].host]])
         infectable_positions.push_back(j);
     sim::RandomStream seeding(key_, wi, sim::Purpose::seeding);
     const std::uint64_t k =
         std::min<std::uint64_t>(c.initial_infected, infectable_positions.size());
     for (std::uint64_t pick : choose_distinct(infectable_positions.size(), k, seeding)) {
       const std::uint32_t pos = infectable_positions[pick];
-      auto& b = books_[host_partition_[w->host_of[pos]]].worm[wi];
-      w->state[pos] = WormState::infected;
-      w->infected_at[pos] = 0;
-      w->infected_by[pos] = w->host_of[pos];
+      auto& b = books_[host_partition_[w->slot[pos].host]].worm[wi];
+      w->slot[pos].state = WormState::infected;
+      w->slot[pos].infected_at = 0;
+      w->slot[pos].infected_by = w->slot[pos].host;
       --b.susceptible;
       ++b.infected_now;
       ++b.infected_total;
       ++b.running;
       if (w->shrink_on_infection) w->live.remove(pos);
-      if (w->kind == Worm::Kind::codered_ii) hosts_->at[w->host_of[pos]].backdoor = 1;
+      if (w->kind == Worm::Kind::codered_ii) hosts_->at[w->slot[pos].host].backdoor = 1;
     }
     w->initial_infected = k;
     worms_.push_back(std::move(w));
@@ -363,8 +351,8 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
         constexpr std::uint32_t kWhiteHouse = (198u << 24) | (137u << 16) | (240u << 8) | 91u;
         network_->set_flood(w->index, &w->flood_days, w->flood_rate, kWhiteHouse);
         for (std::uint32_t pos = 0; pos < w->host_of.size(); ++pos)
-          if (w->state[pos] == WormState::infected) {
-            const std::uint32_t host = w->host_of[pos];
+          if (w->slot[pos].state == WormState::infected) {
+            const std::uint32_t host = w->slot[pos].host;
             network_->change_running(host_partition_[host], world_.hosts.site[host], w->index, +1);
           }
       }
@@ -441,7 +429,8 @@ Outbreak::PartitionBooks& Outbreak::books(sim::Context& ctx) {
 }
 
 sim::RandomStream Outbreak::scan_stream(const Worm& w, std::uint32_t pos) const {
-  return sim::RandomStream(key_, w.scan_entity[pos], sim::Purpose::scan, w.stream_position[pos]);
+  return sim::RandomStream(key_, w.slot[pos].scan_entity, sim::Purpose::scan,
+                           w.slot[pos].stream_position);
 }
 
 double Outbreak::rate_of(const Worm& w, std::uint32_t host) const {
@@ -456,7 +445,7 @@ void Outbreak::start(sim::Context& ctx) {
     const std::uint32_t p = ctx.partition();
     for (std::uint32_t i = w.partition_begin[p]; i < w.partition_begin[p + 1]; ++i) {
       const std::uint32_t pos = w.partition_positions[i];
-      if (w.state[pos] == WormState::infected) start_scanning(w, pos, ctx);
+      if (w.slot[pos].state == WormState::infected) start_scanning(w, pos, ctx);
     }
   }
 }
@@ -469,18 +458,18 @@ sim::SimTime Outbreak::removal_time(const Worm& w) const {
 }
 
 void Outbreak::remove_worm(Worm& w, std::uint32_t pos, sim::Context& ctx) {
-  if (w.state[pos] != WormState::infected) return;
+  if (w.slot[pos].state != WormState::infected) return;
   stop_scanning(w, pos, ctx);
   auto& bw = books(ctx).worm[w.index];
-  set_running(w, w.host_of[pos], -1, ctx);
+  set_running(w, w.slot[pos].host, -1, ctx);
   --bw.infected_now;
   ++bw.susceptible;
-  w.state[pos] = WormState::susceptible;
-  record(ctx, w.host_of[pos], OutbreakEvent::Kind::removed, w.index, w.host_of[pos]);
+  w.slot[pos].state = WormState::susceptible;
+  record(ctx, w.slot[pos].host, OutbreakEvent::Kind::removed, w.index, w.slot[pos].host);
 }
 
 void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
-  const std::uint32_t host = w.host_of[pos];
+  const std::uint32_t host = w.slot[pos].host;
   const sim::SimTime now = ctx.now();
   sim::SimTime until = sim::SimTime::max();
   if (w.spread_until_day > 0) {
@@ -510,24 +499,24 @@ void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
       remove_at_end = false;
     }
   }
-  w.scan_until[pos] = until;
+  w.slot[pos].scan_until = until;
   if (until <= now) return;
-  ++w.episode[pos];
-  w.scanning[pos] = 1;
-  w.scan_started[pos] = now;
+  ++w.slot[pos].episode;
+  w.slot[pos].scanning = 1;
+  w.slot[pos].scan_started = now;
   books(ctx).worm[w.index].account(now, rate_of(w, host), +1);
   if (network_)
     network_->change(ctx.partition(), world_.hosts.site[host], w.traffic, rate_of(w, host), +1);
   if (defences_) watch_scanning(host, ctx);
-  w.calendar_stop[pos] = 0;
+  w.slot[pos].calendar_stop = 0;
   if (until != sim::SimTime::max()) {
     if (reboot_at_end || remove_at_end) {
       ctx.post_local(until, reboot_at_end ? kWormReboot : kWormRemove, w.index, pos,
-                     w.episode[pos]);
+                     w.slot[pos].episode);
     } else {
       // The calendar's end is the same instant for every host of the partition that started in
       // the same period: one event stops them all.
-      w.calendar_stop[pos] = 1;
+      w.slot[pos].calendar_stop = 1;
       sim::SimTime& posted = w.calendar_stop_posted[ctx.partition()];
       if (posted != until) {
         posted = until;
@@ -553,8 +542,8 @@ void Outbreak::start_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
 // time its probe leaves. Per-probe mode: every probe is an event.
 void Outbreak::schedule_next(Worm& w, std::uint32_t pos, double p, sim::RandomStream& rng,
                              sim::Context& ctx) {
-  const std::uint32_t host = w.host_of[pos];
-  w.hit_probability[pos] = p;
+  const std::uint32_t host = w.slot[pos].host;
+  w.slot[pos].hit_probability = p;
   sim::SimTime at = sim::SimTime::max();
   if (w.strategy->is_sequential()) {
     ScannerState& st = w.scanner[pos];
@@ -568,25 +557,25 @@ void Outbreak::schedule_next(Worm& w, std::uint32_t pos, double p, sim::RandomSt
       if (w.clock.is_poisson())
         at = ctx.now() + w.clock.after_probes(probes, rng);
       else
-        at = w.scan_started[pos] + w.clock.batch_time(st.probes + probes - 1);
+        at = w.slot[pos].scan_started + w.clock.batch_time(st.probes + probes - 1);
     }
   } else if (p > 0) {
     const ProbeClock clock{rate_of(w, host), 0, {}};
     at =
         ctx.now() + (options_.per_probe ? clock.after_probes(1, rng) : clock.until_success(p, rng));
   }
-  w.stream_position[pos] = rng.position();
-  if (at >= w.scan_until[pos]) return;  // the stop event ends the scanning
-  ctx.post_local(at, options_.per_probe ? kProbe : kScan, w.index, pos, w.episode[pos]);
+  w.slot[pos].stream_position = rng.position();
+  if (at >= w.slot[pos].scan_until) return;  // the stop event ends the scanning
+  ctx.post_local(at, options_.per_probe ? kProbe : kScan, w.index, pos, w.slot[pos].episode);
 }
 
 void Outbreak::stop_scanning(Worm& w, std::uint32_t pos, sim::Context& ctx) {
-  if (!w.scanning[pos]) return;
-  w.scanning[pos] = 0;
-  ++w.episode[pos];
-  books(ctx).worm[w.index].account(ctx.now(), -rate_of(w, w.host_of[pos]), -1);
+  if (!w.slot[pos].scanning) return;
+  w.slot[pos].scanning = 0;
+  ++w.slot[pos].episode;
+  books(ctx).worm[w.index].account(ctx.now(), -rate_of(w, w.slot[pos].host), -1);
   if (network_) {
-    const std::uint32_t host = w.host_of[pos];
+    const std::uint32_t host = w.slot[pos].host;
     network_->change(ctx.partition(), world_.hosts.site[host], w.traffic, rate_of(w, host), -1);
   }
 }
@@ -604,7 +593,7 @@ void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos
   }
   // Solaris or an IIS server: the target's OS never changes, so the source may read it.
   const bool solaris =
-      w.kind == Worm::Kind::sadmind_iis && world_.hosts.os[w.host_of[target_pos]] == Os::solaris;
+      w.kind == Worm::Kind::sadmind_iis && world_.hosts.os[w.slot[target_pos].host] == Os::solaris;
   if (solaris) {
     // Whether the sadmind brute force finds the stack offset: the attacker's try.
     if (var::bernoulli(rng, w.exploit_success)) tag |= kExploitOk;
@@ -618,8 +607,8 @@ void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos
   // without losses leaves every stream as it was.
   if (network_ && !network_->lossless()) {
     const double c =
-        network_->connection_probability(world_.hosts.site[w.host_of[source_pos]],
-                                         world_.hosts.site[w.host_of[target_pos]], w.traffic);
+        network_->connection_probability(world_.hosts.site[w.slot[source_pos].host],
+                                         world_.hosts.site[w.slot[target_pos].host], w.traffic);
     if (c < 1.0 && !(var::uniform01(rng) < c)) {
       ++books(ctx).hits_lost;
       return;
@@ -628,11 +617,11 @@ void Outbreak::deliver(Worm& w, std::uint32_t source_pos, std::size_t target_pos
   if (w.kind == Worm::Kind::sadmind_iis && !solaris &&
       ++w.defacements[source_pos] == w.deface_limit) {
     // The attacker counts the IIS servers it defaced; at the limit it defaces its own host.
-    deface(w.host_of[source_pos], w.host_of[source_pos], w, ctx);
+    deface(w.slot[source_pos].host, w.slot[source_pos].host, w, ctx);
   }
   ++books(ctx).worm[w.index].hits;
   ctx.post(w.partition_of(target_pos), ctx.now() + w.exploit_delay, kDeliver, tag,
-           static_cast<std::uint32_t>(target_pos), w.host_of[source_pos]);
+           static_cast<std::uint32_t>(target_pos), w.slot[source_pos].host);
 }
 
 void Outbreak::on_scan(Worm& w, const sim::Event& e, sim::Context& ctx) {
@@ -659,7 +648,7 @@ void Outbreak::on_scan(Worm& w, const sim::Event& e, sim::Context& ctx) {
   // The pending hit was drawn with probability p_then; the live set may have shrunk since (it
   // only shrinks). Thinning: keep the hit with probability p_now / p_then, then draw its target
   // among the live addresses: exactly a Poisson process of rate rate * p_now.
-  const double p_then = w.hit_probability[pos];
+  const double p_then = w.slot[pos].hit_probability;
   const double p_now = w.strategy->hit_probability(address, w.live);
   const bool kept = p_now >= p_then || var::uniform01(rng) * p_then < p_now;
   if (kept && p_now > 0) deliver(w, pos, w.strategy->draw_target(address, w.live, rng), rng, ctx);
@@ -677,7 +666,7 @@ void Outbreak::on_probe(Worm& w, const sim::Event& e, sim::Context& ctx) {
 
 void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
   const std::uint32_t pos = e.subject;
-  const std::uint32_t host = w.host_of[pos];
+  const std::uint32_t host = w.slot[pos].host;
   HostState& hs = *hosts_;
   if (hs.at[host].down) return;  // rebooting: nothing answers
   const HostTable& hosts = world_.hosts;
@@ -702,14 +691,14 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
             ? is_nt4(os) && (redirect || ((services & (kIis4Index | kIis5Index)) != 0 &&
                                           (patches & kMs01033) == 0))
             : redirect;
-    if (redirect_crash && !w.infectable[pos]) {
+    if (redirect_crash && !w.slot[pos].infectable) {
       // IIS 4.0 with URL redirection (Code Red) or IIS on NT 4.0 (Code Red II) crashes.
       hs.at[host].iis_up_at = (ctx.now() + w.iis_down_for).us;
       ++b.iis_crashes;
       record(ctx, host, OutbreakEvent::Kind::iis_crash, w.index, e.aux);
       return;
     }
-    if (w.state[pos] == WormState::susceptible && infection_gets_through)
+    if (w.slot[pos].state == WormState::susceptible && infection_gets_through)
       infect(w, pos, e.aux, ctx);
     return;
   }
@@ -718,12 +707,14 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
       if ((patches & kMs00078) == 0) deface(host, e.aux, w, ctx);
       return;
     }
-    if (w.state[pos] == WormState::susceptible && (tag & kExploitOk) != 0 && infection_gets_through)
+    if (w.slot[pos].state == WormState::susceptible && (tag & kExploitOk) != 0 &&
+        infection_gets_through)
       infect(w, pos, e.aux, ctx);
     return;
   }
   if (w.kind == Worm::Kind::welchia) {
-    if (w.state[pos] != WormState::susceptible || hosts.antivirus[host] || !infection_gets_through)
+    if (w.slot[pos].state != WormState::susceptible || hosts.antivirus[host] ||
+        !infection_gets_through)
       return;
     w.patch_ok_pending[pos] = (tag & kTftpOk) != 0;
     infect(w, pos, e.aux, ctx);
@@ -748,7 +739,7 @@ void Outbreak::on_deliver(Worm& w, const sim::Event& e, sim::Context& ctx) {
       crash_rpc(host, e.aux, w, ctx);
       return;
     }
-    if (w.state[pos] != WormState::susceptible || hosts.antivirus[host]) return;
+    if (w.slot[pos].state != WormState::susceptible || hosts.antivirus[host]) return;
     // The shell ran but msblast.exe never arrived (TFTP failed, or a firewall stopped the
     // shell or the pull).
     if ((tag & kTftpOk) == 0 || !infection_gets_through) return;
@@ -780,15 +771,15 @@ void Outbreak::deface(std::uint32_t host, std::uint32_t source, const Worm& w, s
 }
 
 void Outbreak::infect(Worm& w, std::uint32_t pos, std::uint32_t source, sim::Context& ctx) {
-  const std::uint32_t host = w.host_of[pos];
+  const std::uint32_t host = w.slot[pos].host;
   auto& b = books(ctx);
   auto& bw = b.worm[w.index];
   HostState& hs = *hosts_;
-  w.state[pos] = WormState::infected;
-  if (w.infected_at[pos] == kNever) {
-    w.infected_at[pos] = static_cast<std::uint64_t>(ctx.now().us);
-    w.infected_by[pos] = source;
-    w.crashed_first[pos] = hs.at[host].ever_crashed;
+  w.slot[pos].state = WormState::infected;
+  if (w.slot[pos].infected_at == kNever) {
+    w.slot[pos].infected_at = static_cast<std::uint64_t>(ctx.now().us);
+    w.slot[pos].infected_by = source;
+    w.slot[pos].crashed_first = hs.at[host].ever_crashed;
     ++bw.infected_total;
   }
   record(ctx, host, OutbreakEvent::Kind::infected, w.index, source);
@@ -821,16 +812,16 @@ void Outbreak::welchia_cleans(std::uint32_t host, bool patched, sim::SimTime reb
     if (found >= other.host_of.size()) continue;
     const auto p = static_cast<std::uint32_t>(found);
     auto& bo = b.worm[other.index];
-    if (other.state[p] == WormState::infected) {
+    if (other.slot[p].state == WormState::infected) {
       stop_scanning(other, p, ctx);
       set_running(other, host, -1, ctx);
       --bo.infected_now;
       ++bo.susceptible;
-      other.state[p] = WormState::susceptible;
+      other.slot[p].state = WormState::susceptible;
       ++b.blaster_removed;
     }
-    if (patched && other.state[p] == WormState::susceptible) {
-      other.state[p] = WormState::immune;
+    if (patched && other.slot[p].state == WormState::susceptible) {
+      other.slot[p].state = WormState::immune;
       --bo.susceptible;
       bo.leave_live.push_back(p);
     }
@@ -860,14 +851,14 @@ void Outbreak::on_reboot_start(std::uint32_t host, sim::Context& ctx) {
     if (pos >= w.host_of.size()) continue;
     const auto p = static_cast<std::uint32_t>(pos);
     stop_scanning(w, p, ctx);
-    if (w.state[p] == WormState::infected) set_running(w, host, -1, ctx);
-    if (w.memory_resident && w.state[p] == WormState::infected) {
+    if (w.slot[p].state == WormState::infected) set_running(w, host, -1, ctx);
+    if (w.memory_resident && w.slot[p].state == WormState::infected) {
       --b.worm[w.index].infected_now;
-      if (w.infectable[p]) {
-        w.state[p] = WormState::susceptible;
+      if (w.slot[p].infectable) {
+        w.slot[p].state = WormState::susceptible;
         ++b.worm[w.index].susceptible;
       } else {
-        w.state[p] = WormState::immune;  // patched or protected since its infection
+        w.slot[p].state = WormState::immune;  // patched or protected since its infection
       }
     }
   }
@@ -883,31 +874,20 @@ void Outbreak::on_reboot_end(std::uint32_t host, sim::Context& ctx) {
   for (auto& wp : worms_) {
     Worm& w = *wp;
     const std::size_t pos = w.position_of(world_.hosts.address[host]);
-    if (pos >= w.host_of.size() || w.state[pos] != WormState::infected) continue;
+    if (pos >= w.host_of.size() || w.slot[pos].state != WormState::infected) continue;
     set_running(w, host, +1, ctx);
     if (w.rescans_after_reboot) start_scanning(w, static_cast<std::uint32_t>(pos), ctx);
   }
 }
 
-// The next event's per-position state, fetched while the current one is handled: the handlers
-// are bound by cache misses on arrays indexed by a random position.
+// The next event's per-position state (one cache line), fetched while the current one is
+// handled: the handlers are bound by cache misses on state indexed by a random position.
 void Outbreak::prefetch(const sim::Event& e) const {
   if (e.kind != kScan && e.kind != kDeliver) return;
   const Worm& w = *worms_[e.tag & kWormMask];
   const std::uint32_t pos = e.subject;
-  __builtin_prefetch(w.host_of.data() + pos);
-  __builtin_prefetch(w.episode.data() + pos);
-  __builtin_prefetch(w.state.data() + pos);
-  __builtin_prefetch(w.scanning.data() + pos);
-  __builtin_prefetch(w.stream_position.data() + pos);
-  __builtin_prefetch(w.scan_entity.data() + pos);
-  __builtin_prefetch(w.hit_probability.data() + pos);
-  __builtin_prefetch(w.scan_until.data() + pos);
+  __builtin_prefetch(w.slot.data() + pos);
   __builtin_prefetch(w.relevant.addresses().data() + pos);
-  if (e.kind == kDeliver) {  // an infection starts scanning at once
-    __builtin_prefetch(w.infectable.data() + pos);
-    __builtin_prefetch(w.infected_at.data() + pos);
-  }
 }
 
 void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
@@ -915,7 +895,8 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
     case kScan:
     case kProbe: {
       Worm& w = *worms_[e.tag & kWormMask];
-      if (e.aux != w.episode[e.subject] || !w.scanning[e.subject]) return;  // stopped since
+      if (e.aux != w.slot[e.subject].episode || !w.slot[e.subject].scanning)
+        return;  // stopped since
       if (e.kind == kScan)
         on_scan(w, e, ctx);
       else
@@ -927,9 +908,9 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
       return;
     case kInfect: {
       Worm& w = *worms_[e.tag & kWormMask];
-      const std::uint32_t host = w.host_of[e.subject];
+      const std::uint32_t host = w.slot[e.subject].host;
       if (e.aux == hosts_->at[host].episode && !hosts_->at[host].down &&
-          w.state[e.subject] == WormState::susceptible)
+          w.slot[e.subject].state == WormState::susceptible)
         infect(w, e.subject, w.pending_source[e.subject], ctx);
       return;
     }
@@ -938,19 +919,20 @@ void Outbreak::handle(const sim::Event& e, sim::Context& ctx) {
       const std::uint32_t p = ctx.partition();
       for (std::uint32_t i = w.partition_begin[p]; i < w.partition_begin[p + 1]; ++i) {
         const std::uint32_t pos = w.partition_positions[i];
-        if (w.scanning[pos] && w.calendar_stop[pos] && w.scan_until[pos] == ctx.now())
+        if (w.slot[pos].scanning && w.slot[pos].calendar_stop &&
+            w.slot[pos].scan_until == ctx.now())
           stop_scanning(w, pos, ctx);
       }
       return;
     }
     case kWormRemove: {
       Worm& w = *worms_[e.tag & kWormMask];
-      if (e.aux == w.episode[e.subject]) remove_worm(w, e.subject, ctx);
+      if (e.aux == w.slot[e.subject].episode) remove_worm(w, e.subject, ctx);
       return;
     }
     case kWormReboot: {
       Worm& w = *worms_[e.tag & kWormMask];
-      if (e.aux == w.episode[e.subject]) on_reboot_start(w.host_of[e.subject], ctx);
+      if (e.aux == w.slot[e.subject].episode) on_reboot_start(w.slot[e.subject].host, ctx);
       return;
     }
     case kRebootStart:
@@ -1127,39 +1109,43 @@ ReplicationSummary Outbreak::summarize(std::uint64_t events) const {
     ws.initial_infected = w.initial_infected;
     std::vector<std::uint64_t> times;
     for (std::size_t j = 0; j < w.host_of.size(); ++j) {
-      if (w.infected_at[j] != kNever) times.push_back(w.infected_at[j]);
-      if (w.state[j] == WormState::infected) ++ws.infected_now;
-      if (w.state[j] == WormState::susceptible) ++ws.susceptible;
+      if (w.slot[j].infected_at != kNever) times.push_back(w.slot[j].infected_at);
+      if (w.slot[j].state == WormState::infected) ++ws.infected_now;
+      if (w.slot[j].state == WormState::susceptible) ++ws.susceptible;
     }
     ws.infected_total = times.size();
-    std::sort(times.begin(), times.end());
+    // Peak of new infections in one-minute bins since the start (seeded hosts excluded): the
+    // earliest bin with the most.
+    std::vector<std::uint64_t> per_minute;
+    for (const std::uint64_t t : times) {
+      if (t == 0) continue;
+      const std::uint64_t b = t / 60'000'000;
+      if (b >= per_minute.size()) per_minute.resize(b + 1, 0);
+      ++per_minute[b];
+    }
+    std::uint64_t best = 0, best_bin = 0;
+    for (std::size_t b = 0; b < per_minute.size(); ++b)
+      if (per_minute[b] > best) {
+        best = per_minute[b];
+        best_bin = b;
+      }
+    // Times to 10/50/90%: order statistics, selected without sorting every time.
     const double fractions[3] = {0.1, 0.5, 0.9};
     for (std::size_t i = 0; i < 3; ++i) {
       const auto needed = static_cast<std::uint64_t>(
           std::max(1.0, std::ceil(fractions[i] * static_cast<double>(ws.vulnerable) - 1e-9)));
-      if (ws.vulnerable > 0 && times.size() >= needed)
-        ws.time_to_fraction_s[i] = static_cast<double>(times[needed - 1]) * 1e-6;
-    }
-    // Peak of new infections in one-minute bins since the start (seeded hosts excluded).
-    std::uint64_t best = 0, best_bin = 0, run = 0, bin = 0;
-    for (std::uint64_t t : times) {
-      if (t == 0) continue;
-      const std::uint64_t b = t / 60'000'000;
-      if (b != bin) {
-        bin = b;
-        run = 0;
-      }
-      if (++run > best) {
-        best = run;
-        best_bin = bin;
+      if (ws.vulnerable > 0 && times.size() >= needed) {
+        const auto nth = times.begin() + static_cast<std::ptrdiff_t>(needed - 1);
+        std::nth_element(times.begin(), nth, times.end());
+        ws.time_to_fraction_s[i] = static_cast<double>(*nth) * 1e-6;
       }
     }
     ws.peak_infections_per_minute = best;
     ws.peak_minute_start_s = static_cast<double>(best_bin) * 60.0;
     for (std::size_t j = 0; j < w.host_of.size(); ++j) {
-      if (w.infected_at[j] == kNever) continue;
-      if (hosts_->at[w.host_of[j]].ever_crashed) ++s.infected_ever_crashed;
-      if (w.crashed_first[j]) ++s.crashed_before_infection;
+      if (w.slot[j].infected_at == kNever) continue;
+      if (hosts_->at[w.slot[j].host].ever_crashed) ++s.infected_ever_crashed;
+      if (w.slot[j].crashed_first) ++s.crashed_before_infection;
     }
     s.worms.push_back(std::move(ws));
   }

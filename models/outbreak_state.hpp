@@ -164,26 +164,31 @@ struct Outbreak::Worm {
   double flood_rate = 0;  // packets/s per running host on flood days; 0: no flood
 
   sim::AddressIndex relevant;
-  std::vector<std::uint32_t> host_of;  // position -> host id
-  // Per position, read on the scanning path without a look at the host's own arrays: the entity
-  // of its scan stream (host entity ^ worm index << 48).
-  std::vector<std::uint64_t> scan_entity;
+  std::vector<std::uint32_t> host_of;  // position -> host id (also in its slot)
+  // What the scanning and infection paths read and write per position, in one cache line: a
+  // scan event, a delivery and the infection it causes touch one line instead of a dozen arrays.
+  struct alignas(64) Slot {
+    std::uint64_t stream_position = 0;  // words drawn from its scan stream
+    double hit_probability = 0;         // the p its pending hit was drawn with (thinning)
+    sim::SimTime scan_until{0};
+    sim::SimTime scan_started{0};
+    std::uint64_t scan_entity = 0;       // its scan stream's entity: host entity ^ worm index << 48
+    std::uint64_t infected_at = outbreak_detail::kNever;  // us
+    std::uint32_t host = 0;
+    std::uint32_t infected_by = 0;  // host whose probe first infected it
+    std::uint16_t episode = 0;      // bumped whenever its scanning starts or stops
+    WormState state = WormState::susceptible;
+    std::uint8_t scanning = 0;
+    std::uint8_t calendar_stop = 0;  // its scanning ends with the calendar (kCalendarStop)
+    std::uint8_t infectable = 0;
+    std::uint8_t crashed_first = 0;  // crashed by a wrong exploit before its first infection
+  };
+  static_assert(sizeof(Slot) == 64);
+  std::vector<Slot> slot;
   sim::LiveIndex live;
-  std::vector<std::uint8_t> infectable;
-  std::vector<WormState> state;
-  std::vector<std::uint16_t> episode;
-  std::vector<std::uint8_t> scanning;
   std::vector<std::uint8_t> xp_offsets;
-  std::vector<std::uint64_t> stream_position;
-  std::vector<double> hit_probability;
-  std::vector<sim::SimTime> scan_until;
-  std::vector<sim::SimTime> scan_started;
   std::vector<ScannerState> scanner;
-  std::vector<std::uint8_t> calendar_stop;    // its scanning ends with the calendar (kCalendarStop)
-  std::vector<std::uint64_t> planned_probes;  // sequential, fast mode: probes to the pending hit
-  std::vector<std::uint64_t> infected_at;
-  std::vector<std::uint32_t> infected_by;      // host whose probe first infected it
-  std::vector<std::uint8_t> crashed_first;     // crashed by a wrong exploit before that
+  std::vector<std::uint64_t> planned_probes;   // sequential, fast mode: probes to the pending hit
   std::vector<std::uint32_t> pending_source;   // source of an infection awaiting its TFTP pull
   std::vector<std::uint8_t> patch_ok_pending;  // Welchia: whether this infection's patch installs
   std::vector<std::uint32_t> defacements;      // sadmind/IIS: IIS servers this host defaced

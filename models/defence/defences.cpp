@@ -132,7 +132,7 @@ void Outbreak::init_defences() {
     Worm& w = *wp;
     w.attempt_of.resize(w.host_of.size());
     for (std::size_t j = 0; j < w.host_of.size(); ++j) {
-      const std::uint32_t h = w.host_of[j];
+      const std::uint32_t h = w.slot[j].host;
       const AttemptFlows f = attempt_flows(w.model, hosts.os[h], hosts.services[h]);
       std::size_t k = 0;
       while (k < w.attempt_kinds.size() && (w.attempt_kinds[k].reach != f.reach ||
@@ -347,7 +347,7 @@ void Outbreak::watch_scanning(std::uint32_t host, sim::Context& ctx) {
   bool scanning = false;
   for (const auto& wp : worms_) {
     const std::size_t pos = wp->position_of(world_.hosts.address[host]);
-    scanning = scanning || (pos < wp->host_of.size() && wp->scanning[pos]);
+    scanning = scanning || (pos < wp->host_of.size() && wp->slot[pos].scanning);
   }
   if (!scanning) return;
   const std::uint16_t policy = static_cast<std::uint16_t>(d.quarantine[host] - 1);
@@ -416,13 +416,13 @@ void Outbreak::clean_host(std::uint32_t host, sim::Context& ctx) {
     const std::size_t found = w.position_of(hosts.address[host]);
     if (found >= w.host_of.size()) continue;
     const auto pos = static_cast<std::uint32_t>(found);
-    if (w.state[pos] != WormState::infected) continue;
+    if (w.slot[pos].state != WormState::infected) continue;
     stop_scanning(w, pos, ctx);
     auto& bw = b.worm[w.index];
     if (!hosts_->at[host].down) set_running(w, host, -1, ctx);
     --bw.infected_now;
     ++bw.susceptible;
-    w.state[pos] = WormState::susceptible;
+    w.slot[pos].state = WormState::susceptible;
   }
   refresh_host(host, ctx);
 }
@@ -445,9 +445,9 @@ void Outbreak::refresh_host(std::uint32_t host, sim::Context& ctx) {
     const bool infectable =
         relevant && (in & f.infect) == 0 && (out & f.infect_back) == 0 &&
         is_infectable(w.model, hosts.os[host], hosts.services[host], hosts.patches[host]);
-    w.infectable[pos] = infectable ? 1 : 0;
-    if (!infectable && w.state[pos] == WormState::susceptible) {
-      w.state[pos] = WormState::immune;
+    w.slot[pos].infectable = infectable ? 1 : 0;
+    if (!infectable && w.slot[pos].state == WormState::susceptible) {
+      w.slot[pos].state = WormState::immune;
       --b.worm[w.index].susceptible;
     }
     if (!relevant) b.worm[w.index].leave_live.push_back(pos);
@@ -457,14 +457,14 @@ void Outbreak::refresh_host(std::uint32_t host, sim::Context& ctx) {
 bool Outbreak::blocked_at_source(const Worm& w, std::uint32_t source_pos, std::size_t target_pos,
                                  std::uint16_t& tag, sim::Context& ctx) {
   const Defences& d = *defences_;
-  const std::uint32_t source = w.host_of[source_pos], target = w.host_of[target_pos];
+  const std::uint32_t source = w.slot[source_pos].host, target = w.slot[target_pos].host;
   const AttemptFlows& f = w.attempt_kinds[w.attempt_of[target_pos]];
   const std::uint32_t site = world_.hosts.site[source];
   const bool crossing = site != world_.hosts.site[target];
   const std::int64_t now = ctx.now().us;
   const bool known =
-      d.blacklist_reaction != sim::SimTime::max() && w.infected_at[source_pos] != kNever &&
-      now >= static_cast<std::int64_t>(w.infected_at[source_pos]) + d.blacklist_reaction.us;
+      d.blacklist_reaction != sim::SimTime::max() && w.slot[source_pos].infected_at != kNever &&
+      now >= static_cast<std::int64_t>(w.slot[source_pos].infected_at) + d.blacklist_reaction.us;
   if (known) tag |= kBlacklisted;
   if (d.isolated[source] == 1) return true;
   if ((d.fw_out[source] & f.reach) || (d.fw_in[source] & f.reach_back)) return true;
@@ -481,7 +481,7 @@ bool Outbreak::blocked_at_source(const Worm& w, std::uint32_t source_pos, std::s
 bool Outbreak::blocked_at_target(const Worm& w, std::uint32_t pos, std::uint32_t source,
                                  std::uint16_t& tag, sim::Context& ctx) {
   const Defences& d = *defences_;
-  const std::uint32_t target = w.host_of[pos];
+  const std::uint32_t target = w.slot[pos].host;
   const AttemptFlows& f = w.attempt_kinds[w.attempt_of[pos]];
   const std::uint32_t site = world_.hosts.site[target];
   if (d.isolated[target] == 1) return true;
