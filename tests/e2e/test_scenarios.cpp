@@ -1,4 +1,5 @@
-// Every file in scenarios/ is valid, and runs (DESIGN.md, "Bad input"; STYLE.md, "Tests").
+// Every file in scenarios/ is valid, and runs (DESIGN.md, "Bad input"; STYLE.md, "Tests"); the
+// benchmarks' scenarios in bench/scenario/ validate too.
 // The default scenario embedded in the binary is the file in scenarios/.
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -13,10 +14,10 @@ using wormsim::test::scratch_dir;
 using wormsim::test::wormsim_exe;
 
 namespace {
-std::vector<std::string> scenario_files() {
+std::vector<std::string> scenario_files(const char* folder = "scenarios") {
   std::vector<std::string> files;
   for (const auto& e : std::filesystem::recursive_directory_iterator(
-           std::filesystem::path(WORMSIM_SOURCE_DIR) / "scenarios"))
+           std::filesystem::path(WORMSIM_SOURCE_DIR) / folder))
     if (e.is_regular_file() && e.path().extension() == ".toml")
       files.push_back(std::filesystem::relative(e.path(), WORMSIM_SOURCE_DIR).string());
   std::sort(files.begin(), files.end());
@@ -27,6 +28,17 @@ std::vector<std::string> scenario_files() {
 TEST_CASE("scenarios: every file in scenarios/ validates", "[e2e]") {
   const auto files = scenario_files();
   REQUIRE_FALSE(files.empty());
+  for (const auto& f : files) {
+    CAPTURE(f);
+    const auto r = run_command(wormsim_exe() + " validate " + f);
+    CHECK(r.err.empty());
+    CHECK(r.status == 0);
+  }
+}
+
+TEST_CASE("scenarios: every file in bench/scenario/ validates", "[e2e]") {
+  const auto files = scenario_files("bench/scenario");
+  REQUIRE(files.size() >= 2);
   for (const auto& f : files) {
     CAPTURE(f);
     const auto r = run_command(wormsim_exe() + " validate " + f);
