@@ -172,7 +172,7 @@ struct Outbreak::Worm {
     double hit_probability = 0;         // the p its pending hit was drawn with (thinning)
     sim::SimTime scan_until{0};
     sim::SimTime scan_started{0};
-    std::uint64_t scan_entity = 0;       // its scan stream's entity: host entity ^ worm index << 48
+    std::uint64_t scan_entity = 0;  // its scan stream's entity: host entity ^ worm index << 48
     std::uint64_t infected_at = outbreak_detail::kNever;  // us
     std::uint32_t host = 0;
     std::uint32_t infected_by = 0;  // host whose probe first infected it
