@@ -84,7 +84,7 @@ std::vector<OutbreakEvent> Outbreak::event_log() const {
   std::vector<OutbreakEvent> all;
   if (!options_.record_events) return all;
   for (const auto& wp : worms_)  // seeds, at time 0
-    for (std::size_t j = 0; j < wp->host_of.size(); ++j)
+    for (std::size_t j = 0; j < wp->slot.size(); ++j)
       if (wp->slot[j].infected_at == 0 && wp->slot[j].infected_by == wp->slot[j].host)
         all.push_back({sim::SimTime{0}, wp->slot[j].host, OutbreakEvent::Kind::seeded,
                        static_cast<std::uint8_t>(wp->index), wp->slot[j].host});
@@ -113,7 +113,7 @@ std::size_t Outbreak::worm_count() const {
 std::optional<std::uint32_t> Outbreak::infected_by(std::size_t worm, std::size_t host) const {
   const Worm& w = *worms_[worm];
   const std::size_t pos = w.position_of(world_.hosts.address[host]);
-  if (pos >= w.host_of.size() || w.slot[pos].infected_at == kNever) return std::nullopt;
+  if (pos >= w.slot.size() || w.slot[pos].infected_at == kNever) return std::nullopt;
   return w.slot[pos].infected_by;
 }
 
@@ -126,7 +126,7 @@ sim::SimTime Outbreak::infected_at(std::size_t worm, std::size_t host) const {
 WormState Outbreak::state(std::size_t worm, std::size_t host) const {
   const Worm& w = *worms_[worm];
   const std::size_t pos = w.position_of(world_.hosts.address[host]);
-  return pos < w.host_of.size() ? w.slot[pos].state : WormState::immune;
+  return pos < w.slot.size() ? w.slot[pos].state : WormState::immune;
 }
 
 Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replication,
@@ -263,7 +263,6 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
           !is_relevant(c.model, hosts.os[h], hosts.services[h], hosts.patches[h]))
         continue;
       addresses.push_back(hosts.address[h]);
-      w->host_of.push_back(h);
       Worm::Slot slot;
       slot.host = h;
       slot.infectable =
@@ -274,7 +273,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
       w->slot.push_back(slot);
       w->infectable_count += slot.infectable;
     }
-    const std::size_t m = w->host_of.size();
+    const std::size_t m = w->slot.size();
     w->relevant = sim::AddressIndex(std::move(addresses));
     w->live = sim::LiveIndex(w->relevant);
     w->strategy->prepare(w->relevant);
@@ -350,7 +349,7 @@ Outbreak::Outbreak(const Scenario& scenario, World world, std::uint64_t replicat
           (w->kind == Worm::Kind::codered_v1 || w->kind == Worm::Kind::codered_v2)) {
         constexpr std::uint32_t kWhiteHouse = (198u << 24) | (137u << 16) | (240u << 8) | 91u;
         network_->set_flood(w->index, &w->flood_days, w->flood_rate, kWhiteHouse);
-        for (std::uint32_t pos = 0; pos < w->host_of.size(); ++pos)
+        for (std::uint32_t pos = 0; pos < w->slot.size(); ++pos)
           if (w->slot[pos].state == WormState::infected) {
             const std::uint32_t host = w->slot[pos].host;
             network_->change_running(host_partition_[host], world_.hosts.site[host], w->index, +1);
@@ -809,7 +808,7 @@ void Outbreak::welchia_cleans(std::uint32_t host, bool patched, sim::SimTime reb
     Worm& other = *wp;
     if (other.kind != Worm::Kind::blaster) continue;
     const std::size_t found = other.position_of(world_.hosts.address[host]);
-    if (found >= other.host_of.size()) continue;
+    if (found >= other.slot.size()) continue;
     const auto p = static_cast<std::uint32_t>(found);
     auto& bo = b.worm[other.index];
     if (other.slot[p].state == WormState::infected) {
@@ -848,7 +847,7 @@ void Outbreak::on_reboot_start(std::uint32_t host, sim::Context& ctx) {
   for (auto& wp : worms_) {
     Worm& w = *wp;
     const std::size_t pos = w.position_of(world_.hosts.address[host]);
-    if (pos >= w.host_of.size()) continue;
+    if (pos >= w.slot.size()) continue;
     const auto p = static_cast<std::uint32_t>(pos);
     stop_scanning(w, p, ctx);
     if (w.slot[p].state == WormState::infected) set_running(w, host, -1, ctx);
@@ -874,7 +873,7 @@ void Outbreak::on_reboot_end(std::uint32_t host, sim::Context& ctx) {
   for (auto& wp : worms_) {
     Worm& w = *wp;
     const std::size_t pos = w.position_of(world_.hosts.address[host]);
-    if (pos >= w.host_of.size() || w.slot[pos].state != WormState::infected) continue;
+    if (pos >= w.slot.size() || w.slot[pos].state != WormState::infected) continue;
     set_running(w, host, +1, ctx);
     if (w.rescans_after_reboot) start_scanning(w, static_cast<std::uint32_t>(pos), ctx);
   }
@@ -1084,10 +1083,6 @@ sim::SimTime Outbreak::next_step(sim::SimTime t, sim::SimTime every) {
   return next_refresh_ > t && next_refresh_ < regular ? next_refresh_ : regular;
 }
 
-sim::SimTime Outbreak::network_step() const {
-  return network_ ? scenario_.network.step : sim::SimTime{0};
-}
-
 sim::SimTime Outbreak::step_every() const {
   return network_ ? scenario_.network.step : scenario_.simulation.sample_every;
 }
@@ -1108,7 +1103,7 @@ ReplicationSummary Outbreak::summarize(std::uint64_t events) const {
     ws.vulnerable = w.infectable_count;
     ws.initial_infected = w.initial_infected;
     std::vector<std::uint64_t> times;
-    for (std::size_t j = 0; j < w.host_of.size(); ++j) {
+    for (std::size_t j = 0; j < w.slot.size(); ++j) {
       if (w.slot[j].infected_at != kNever) times.push_back(w.slot[j].infected_at);
       if (w.slot[j].state == WormState::infected) ++ws.infected_now;
       if (w.slot[j].state == WormState::susceptible) ++ws.susceptible;
@@ -1142,7 +1137,7 @@ ReplicationSummary Outbreak::summarize(std::uint64_t events) const {
     }
     ws.peak_infections_per_minute = best;
     ws.peak_minute_start_s = static_cast<double>(best_bin) * 60.0;
-    for (std::size_t j = 0; j < w.host_of.size(); ++j) {
+    for (std::size_t j = 0; j < w.slot.size(); ++j) {
       if (w.slot[j].infected_at == kNever) continue;
       if (hosts_->at[w.slot[j].host].ever_crashed) ++s.infected_ever_crashed;
       if (w.slot[j].crashed_first) ++s.crashed_before_infection;

@@ -144,8 +144,6 @@ class Outbreak final : public sim::Model {
   sim::SimTime next_step(sim::SimTime t, sim::SimTime every) override;
   void on_sample(sim::SimTime t, std::uint64_t sample_index) override;
   void on_step(sim::SimTime t) override;
-  /// The network step (0 without a network).
-  sim::SimTime network_step() const;
   /// The longest interval between steps (RunPlan::step_every): the network step, or without a
   /// network the sample interval. next_step brings a step forward when the live sets need a
   /// refresh before the next sample (the worms' scanning would otherwise draw many hits on hosts

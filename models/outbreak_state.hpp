@@ -164,9 +164,9 @@ struct Outbreak::Worm {
   double flood_rate = 0;  // packets/s per running host on flood days; 0: no flood
 
   sim::AddressIndex relevant;
-  std::vector<std::uint32_t> host_of;  // position -> host id (also in its slot)
-  // What the scanning and infection paths read and write per position, in one cache line: a
-  // scan event, a delivery and the infection it causes touch one line instead of a dozen arrays.
+  // Per position (the relevant index's order): its host and what the scanning and infection paths
+  // read and write, in one cache line: a scan event, a delivery and the infection it causes touch
+  // one line instead of a dozen arrays.
   struct alignas(64) Slot {
     std::uint64_t stream_position = 0;  // words drawn from its scan stream
     double hit_probability = 0;         // the p its pending hit was drawn with (thinning)
@@ -215,7 +215,7 @@ struct Outbreak::Worm {
   }
   std::size_t position_of(std::uint32_t address) const {
     const auto p = relevant.find(address);
-    return p ? *p : host_of.size();
+    return p ? *p : slot.size();
   }
 };
 

@@ -116,7 +116,7 @@ void Outbreak::init_defences() {
   // Which hosts some worm can touch: the only ones a host defence needs to act on.
   std::vector<std::uint8_t> relevant(n, 0);
   for (const auto& wp : worms_)
-    for (std::uint32_t h : wp->host_of) relevant[h] = 1;
+    for (const auto& slot : wp->slot) relevant[slot.host] = 1;
   d.partition_host_begin.assign(world_.partitions + 1, 0);
   for (std::uint32_t h = 0; h < n; ++h)
     if (relevant[h]) ++d.partition_host_begin[host_partition_[h] + 1];
@@ -130,8 +130,8 @@ void Outbreak::init_defences() {
   // The traffic each worm's attempts need, per target (few distinct kinds per worm).
   for (auto& wp : worms_) {
     Worm& w = *wp;
-    w.attempt_of.resize(w.host_of.size());
-    for (std::size_t j = 0; j < w.host_of.size(); ++j) {
+    w.attempt_of.resize(w.slot.size());
+    for (std::size_t j = 0; j < w.slot.size(); ++j) {
       const std::uint32_t h = w.slot[j].host;
       const AttemptFlows f = attempt_flows(w.model, hosts.os[h], hosts.services[h]);
       std::size_t k = 0;
@@ -347,7 +347,7 @@ void Outbreak::watch_scanning(std::uint32_t host, sim::Context& ctx) {
   bool scanning = false;
   for (const auto& wp : worms_) {
     const std::size_t pos = wp->position_of(world_.hosts.address[host]);
-    scanning = scanning || (pos < wp->host_of.size() && wp->slot[pos].scanning);
+    scanning = scanning || (pos < wp->slot.size() && wp->slot[pos].scanning);
   }
   if (!scanning) return;
   const std::uint16_t policy = static_cast<std::uint16_t>(d.quarantine[host] - 1);
@@ -414,7 +414,7 @@ void Outbreak::clean_host(std::uint32_t host, sim::Context& ctx) {
   for (auto& wp : worms_) {
     Worm& w = *wp;
     const std::size_t found = w.position_of(hosts.address[host]);
-    if (found >= w.host_of.size()) continue;
+    if (found >= w.slot.size()) continue;
     const auto pos = static_cast<std::uint32_t>(found);
     if (w.slot[pos].state != WormState::infected) continue;
     stop_scanning(w, pos, ctx);
@@ -435,7 +435,7 @@ void Outbreak::refresh_host(std::uint32_t host, sim::Context& ctx) {
   for (auto& wp : worms_) {
     Worm& w = *wp;
     const std::size_t found = w.position_of(hosts.address[host]);
-    if (found >= w.host_of.size()) continue;
+    if (found >= w.slot.size()) continue;
     const auto pos = static_cast<std::uint32_t>(found);
     const AttemptFlows& f = w.attempt_kinds[w.attempt_of[pos]];
     const std::uint16_t in = d ? d->fw_in[host] : 0, out = d ? d->fw_out[host] : 0;
