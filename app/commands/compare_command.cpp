@@ -90,19 +90,6 @@ std::vector<std::string> column_labels(const std::vector<Column>& columns) {
 
 // --- Human units for the printed table (the files keep full precision) ---------------------
 
-std::string with_commas(double v, int decimals) {
-  const std::string text = fmt::format("{:.{}f}", std::abs(v), decimals);
-  const std::size_t point = text.find('.');
-  const std::size_t whole = point == std::string::npos ? text.size() : point;
-  std::string out = v < 0 && !reads_as_zero(text) ? "-" : "";
-  for (std::size_t i = 0; i < whole; ++i) {
-    if (i > 0 && (whole - i) % 3 == 0) out.push_back(',');
-    out.push_back(text[i]);
-  }
-  out.append(text, whole, std::string::npos);
-  return out;
-}
-
 /// "5h57m" → "5h 57m": a space between the components of sim::format_duration's text.
 std::string spaced(const std::string& compact) {
   std::string out;
@@ -161,19 +148,7 @@ std::string coverage(std::size_t n, std::uint32_t replications) {
   return n < replications ? fmt::format("  n={}/{}", n, replications) : std::string();
 }
 
-/// Display width of UTF-8 text (every code point one column: "Δ" and "—" included).
-std::size_t width(const std::string& text) {
-  std::size_t w = 0;
-  for (unsigned char c : text)
-    if ((c & 0xC0) != 0x80) ++w;
-  return w;
-}
-
-std::string pad(const std::string& text, std::size_t to) {
-  return text + std::string(to > width(text) ? to - width(text) : 0, ' ');
-}
-
-void print_table(const analysis::Comparison& c, const std::vector<double>& column_wall) {
+void print_comparison(const analysis::Comparison& c, const std::vector<double>& column_wall) {
   const auto& figures = analysis::comparison_figures();
   const std::size_t columns = c.columns.size();
   // Each line: a row label, then one cell per column. A figure takes two lines when there are
@@ -208,18 +183,7 @@ void print_table(const analysis::Comparison& c, const std::vector<double>& colum
   for (double w : column_wall) wall.push_back(fmt::format("{:.2f} s", w));
   lines.push_back(wall);
 
-  std::vector<std::size_t> widths(columns + 1, 0);
-  for (const auto& line : lines)
-    for (std::size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
-  for (const auto& line : lines) {
-    std::string text = " ";
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      text += ' ';
-      text += i + 1 < line.size() ? pad(line[i], widths[i] + 2) : line[i];
-    }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    fmt::print("{}\n", text);
-  }
+  print_table(lines);
 }
 
 }  // namespace
@@ -306,14 +270,9 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
     const std::vector<std::string> labels = column_labels(columns);
 
     const std::filesystem::path out(o->out);
-    std::error_code ec;
-    std::filesystem::create_directories(out, ec);
-    if (ec)
-      throw std::runtime_error(
-          fmt::format("cannot create output folder {}: {}", out.string(), ec.message()));
+    create_output_folder(out);
 
-    const unsigned threads =
-        o->threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o->threads;
+    const unsigned threads = worker_threads(o->threads);
     // Replications run side by side over every (column, replication) pair, each on the
     // sequential scheduler; results are stored by index, so nothing depends on the threads.
     const std::size_t tasks = columns.size() * reps;
@@ -385,7 +344,7 @@ Action add_compare_command(CLI::App& app, const std::string& command_line) {
                  s.simulation.name, spaced(sim::format_duration(s.simulation.duration)));
     }
     fmt::print("\n");
-    print_table(comparison, column_wall);
+    print_comparison(comparison, column_wall);
     fmt::print("\nCells: mean [95% Student-t interval] over the replications.\n");
     if (columns.size() > 1)
       fmt::print(

@@ -28,6 +28,7 @@
 #include "analysis/write/contact_outputs.hpp"
 #include "analysis/write/outputs.hpp"
 #include "app/commands/commands.hpp"
+#include "app/commands/options.hpp"
 #include "models/contact/contact_epidemic.hpp"
 #include "models/registry.hpp"
 #include "net/as_graph.hpp"
@@ -220,14 +221,9 @@ int run_contact(const ContactOptions& o, const std::string& command_line) {
   const models::ContactEpidemic epidemic(graph, settings);
 
   const std::filesystem::path out(o.output);
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec)
-    throw std::runtime_error(
-        fmt::format("cannot create output folder {}: {}", out.string(), ec.message()));
+  create_output_folder(out);
 
-  const unsigned threads =
-      o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o.threads;
+  const unsigned threads = worker_threads(o.threads);
   std::vector<models::ContactRunResult> runs(o.replications);
   const auto t1 = std::chrono::steady_clock::now();
   try {

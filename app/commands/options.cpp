@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <thread>
 
 #include "app/progress.hpp"
 
@@ -34,14 +37,58 @@ void add_progress_flags(CLI::App* cmd, ProgressFlags& flags) {
   on->excludes(off);
 }
 
-std::string with_commas(double v) {
-  const std::string digits = fmt::format("{:.0f}", std::abs(v));
-  std::string out = v < 0 && digits != "0" ? "-" : "";
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
+std::string with_commas(double v, int decimals) {
+  const std::string text = fmt::format("{:.{}f}", std::abs(v), decimals);
+  const std::size_t point = text.find('.');
+  const std::size_t whole = point == std::string::npos ? text.size() : point;
+  // No "-0": text with no non-zero digit reads as zero.
+  std::string out = v < 0 && text.find_first_of("123456789") != std::string::npos ? "-" : "";
+  for (std::size_t i = 0; i < whole; ++i) {
+    if (i > 0 && (whole - i) % 3 == 0) out.push_back(',');
+    out.push_back(text[i]);
   }
+  out.append(text, whole, std::string::npos);
   return out;
+}
+
+namespace {
+std::size_t display_width(const std::string& text) {
+  std::size_t w = 0;
+  for (const unsigned char c : text)
+    if ((c & 0xC0) != 0x80) ++w;
+  return w;
+}
+}  // namespace
+
+void print_table(const std::vector<std::vector<std::string>>& lines) {
+  std::vector<std::size_t> widths;
+  for (const auto& line : lines) {
+    if (widths.size() < line.size()) widths.resize(line.size(), 0);
+    for (std::size_t i = 0; i < line.size(); ++i)
+      widths[i] = std::max(widths[i], display_width(line[i]));
+  }
+  for (const auto& line : lines) {
+    std::string text = " ";
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      text += ' ';
+      text += line[i];
+      if (i + 1 < line.size()) text.append(widths[i] + 2 - display_width(line[i]), ' ');
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    fmt::print("{}\n", text);
+  }
+}
+
+unsigned worker_threads(unsigned requested) {
+  return requested == 0 ? std::max(1u, std::thread::hardware_concurrency()) : requested;
+}
+
+void create_output_folder(const std::filesystem::path& out) {
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec)
+    throw std::runtime_error(
+        fmt::format("cannot create output folder {}: {}", out.string(), ec.message()));
 }
 
 }  // namespace wormsim::app

@@ -1,7 +1,9 @@
-// Options shared by the commands that load and run scenarios: `--set KEY=VALUE` overrides of the
-// scenario file (models/scenario/overrides.hpp) and the `--progress` / `--no-progress` pair.
+// What the commands that load and run scenarios share: `--set KEY=VALUE` overrides of the
+// scenario file (models/scenario/overrides.hpp), the `--progress` / `--no-progress` pair, the
+// thread count, the output folder, and numbers and tables printed for a reader.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -19,10 +21,21 @@ CLI::Option* add_set_option(CLI::App* cmd, std::vector<std::string>& sets, const
 
 /// The overrides of `--set` arguments, in order. Throws models::InputError (exit status 2)
 /// naming the argument when one is not KEY=VALUE.
-/// A number rounded to a whole and written with thousands separators ("1,234,567").
-std::string with_commas(double v);
-
 std::vector<models::Override> parse_overrides(const std::vector<std::string>& sets);
+
+/// A number with `decimals` decimals and thousands separators ("1,234,567", "1,234.5"); never
+/// "-0".
+std::string with_commas(double v, int decimals = 0);
+
+/// Prints lines of cells as a table: each column as wide as its widest cell (UTF-8 text, every
+/// code point one column), two spaces between columns, no trailing spaces.
+void print_table(const std::vector<std::vector<std::string>>& lines);
+
+/// `--threads`: 0 means every core.
+unsigned worker_threads(unsigned requested);
+
+/// Creates the output folder (and its parents); throws std::runtime_error naming it if it cannot.
+void create_output_folder(const std::filesystem::path& out);
 
 struct ProgressFlags {
   bool on = false;

@@ -57,13 +57,7 @@ Plan plan_threads(const std::string& scheduler, unsigned threads, std::uint32_t 
 }
 
 std::string with_commas(std::uint64_t v) {
-  const std::string digits = std::to_string(v);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
+  return app::with_commas(static_cast<double>(v));  // counts, exact below 2^53
 }
 
 std::string format_bytes(double bytes) {
@@ -248,13 +242,9 @@ Action add_run_command(CLI::App& app, const std::string& command_line) {
     }
 
     const std::filesystem::path out(o->out);
-    std::error_code ec;
-    std::filesystem::create_directories(out, ec);
-    if (ec)
-      throw std::runtime_error("cannot create output folder " + out.string() + ": " + ec.message());
+    create_output_folder(out);
 
-    const unsigned threads =
-        o->threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o->threads;
+    const unsigned threads = worker_threads(o->threads);
     const models::OutbreakOptions options{o->per_probe, o->events};
     const std::uint32_t reps = scenario.simulation.replications;
     std::vector<analysis::ReplicationResult> results(reps);

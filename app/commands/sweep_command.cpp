@@ -117,13 +117,8 @@ std::string cell(analysis::FigureUnit unit, const std::optional<analysis::Estima
   return text;
 }
 
-std::size_t width(const std::string& text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-void print_table(const analysis::SweepResults& results,
-                 const std::vector<analysis::SweepFigure>& figures) {
+void print_points(const analysis::SweepResults& results,
+                  const std::vector<analysis::SweepFigure>& figures) {
   const analysis::SweepGrid grid(results.identity.parameters);
   // The figures a reader looks at first; the files have them all.
   const std::vector<std::pair<std::string_view, std::string>> shown = {
@@ -145,18 +140,7 @@ void print_table(const analysis::SweepResults& results,
                               results.identity.replications));
     lines.push_back(line);
   }
-  std::vector<std::size_t> widths(header.size(), 0);
-  for (const auto& line : lines)
-    for (std::size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], width(line[i]));
-  for (const auto& line : lines) {
-    std::string text = " ";
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      text += ' ';
-      text += line[i];
-      if (i + 1 < line.size()) text += std::string(widths[i] + 2 - width(line[i]), ' ');
-    }
-    fmt::print("{}\n", text);
-  }
+  print_table(lines);
 }
 
 }  // namespace
@@ -274,11 +258,7 @@ Action add_sweep_command(CLI::App& app, const std::string& command_line) {
         throw models::InputError(text);
       }
     }
-    std::error_code ec;
-    std::filesystem::create_directories(out, ec);
-    if (ec)
-      throw std::runtime_error(
-          fmt::format("cannot create output folder {}: {}", out.string(), ec.message()));
+    create_output_folder(out);
 
     // What an earlier run finished is taken as it was recorded; the rest runs now.
     results.values.assign(grid.size(), std::vector<std::vector<std::optional<double>>>(reps));
@@ -297,8 +277,7 @@ Action add_sweep_command(CLI::App& app, const std::string& command_line) {
       for (std::uint32_t r = 0; r < reps; ++r)
         if (!done[p][r]) tasks.emplace_back(p, r);
 
-    const unsigned threads =
-        o->threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : o->threads;
+    const unsigned threads = worker_threads(o->threads);
     std::vector<sim::SimTime> horizons;
     for (const auto& [p, r] : tasks) horizons.push_back(points[p].simulation.duration);
     ProgressMeter progress("sweep", "runs", std::move(horizons), o->progress.wanted(), kept.size());
@@ -349,7 +328,7 @@ Action add_sweep_command(CLI::App& app, const std::string& command_line) {
           "  {} incomplete line{} of the progress file (a write cut short) dropped; run again\n",
           before->dropped_lines, before->dropped_lines == 1 ? "" : "s");
     fmt::print("\n");
-    print_table(results, figures);
+    print_points(results, figures);
     fmt::print(
         "\nCells: mean [95% Student-t interval] over the replications. Common random "
         "numbers: replication r\nof every point draws from the streams of seed {} and r.\n",
