@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/statistics.hpp"
+#include "analysis/write/numbers.hpp"
 #include "analysis/write/outputs.hpp"
 
 namespace wormsim::analysis {
@@ -30,15 +31,7 @@ void write_contact_curves_csv(const std::filesystem::path& file,
 
 namespace {
 
-Json estimate_json(const std::vector<std::optional<double>>& values) {
-  const auto e = estimate(values);
-  if (!e) return nullptr;
-  return {{"n", e->n},
-          {"mean", e->mean},
-          {"median", e->median},
-          {"ci95_low", e->ci_low},
-          {"ci95_high", e->ci_high}};
-}
+using numbers::estimate_json;
 
 Json optional_json(const std::optional<std::uint64_t>& v) {
   if (v) return *v;

@@ -39,7 +39,7 @@ inline std::string html_escape(std::string_view text) {
 }
 
 /// `v` with `decimals` decimals and commas between thousands ("1,234,567.5"); never "-0".
-inline std::string with_commas(double v, int decimals) {
+inline std::string with_commas(double v, int decimals = 0) {
   const std::string text = fmt::format("{:.{}f}", std::abs(v), decimals);
   const std::size_t point = text.find('.');
   const std::size_t whole = point == std::string::npos ? text.size() : point;

@@ -1,12 +1,13 @@
 // How the writers print numbers: the shortest text that reads back to the same double, no
-// "-0", and estimates as JSON objects. Shared by the comparison and sweep writers so that their
-// files print a figure the same way.
+// "-0", and estimates as JSON objects. Shared by the writers so that their files print a figure
+// the same way.
 #pragma once
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "analysis/statistics.hpp"
 
@@ -37,6 +38,11 @@ inline Json estimate_json(const std::optional<Estimate>& e) {
           {"median", tidy(e->median)},
           {"ci95_low", tidy(e->ci_low)},
           {"ci95_high", tidy(e->ci_high)}};
+}
+
+/// The estimate over replications' values (missing ones left out), as JSON.
+inline Json estimate_json(const std::vector<std::optional<double>>& values) {
+  return estimate_json(estimate(values));
 }
 
 }  // namespace wormsim::analysis::numbers

@@ -13,6 +13,7 @@
 
 #include "analysis/reference_models.hpp"
 #include "analysis/statistics.hpp"
+#include "analysis/write/numbers.hpp"
 #include "models/worm/calendar.hpp"
 
 namespace wormsim::analysis {
@@ -396,15 +397,7 @@ Json worm_figures(const models::ReplicationSummary& s) {
   return out;
 }
 
-Json estimate_json(const std::vector<std::optional<double>>& values) {
-  const auto e = estimate(values);
-  if (!e) return nullptr;
-  return {{"n", e->n},
-          {"mean", e->mean},
-          {"median", e->median},
-          {"ci95_low", e->ci_low},
-          {"ci95_high", e->ci_high}};
-}
+using numbers::estimate_json;
 
 /// A share rounded to 1e-6: the reference curves need no more, and summary.json stays short.
 double share_json(double share) {

@@ -37,20 +37,6 @@ void add_progress_flags(CLI::App* cmd, ProgressFlags& flags) {
   on->excludes(off);
 }
 
-std::string with_commas(double v, int decimals) {
-  const std::string text = fmt::format("{:.{}f}", std::abs(v), decimals);
-  const std::size_t point = text.find('.');
-  const std::size_t whole = point == std::string::npos ? text.size() : point;
-  // No "-0": text with no non-zero digit reads as zero.
-  std::string out = v < 0 && text.find_first_of("123456789") != std::string::npos ? "-" : "";
-  for (std::size_t i = 0; i < whole; ++i) {
-    if (i > 0 && (whole - i) % 3 == 0) out.push_back(',');
-    out.push_back(text[i]);
-  }
-  out.append(text, whole, std::string::npos);
-  return out;
-}
-
 namespace {
 std::size_t display_width(const std::string& text) {
   std::size_t w = 0;

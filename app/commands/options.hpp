@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/write/html.hpp"
 #include "models/scenario/overrides.hpp"
 
 namespace CLI {
@@ -23,9 +24,8 @@ CLI::Option* add_set_option(CLI::App* cmd, std::vector<std::string>& sets, const
 /// naming the argument when one is not KEY=VALUE.
 std::vector<models::Override> parse_overrides(const std::vector<std::string>& sets);
 
-/// A number with `decimals` decimals and thousands separators ("1,234,567", "1,234.5"); never
-/// "-0".
-std::string with_commas(double v, int decimals = 0);
+/// Numbers with thousands separators ("1,234,567"): the report's.
+using analysis::with_commas;
 
 /// Prints lines of cells as a table: each column as wide as its widest cell (UTF-8 text, every
 /// code point one column), two spaces between columns, no trailing spaces.
