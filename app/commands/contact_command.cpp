@@ -82,13 +82,7 @@ LoadedGraph load_graph(const ContactOptions& o) {
   for (const auto& g : net::generators()) names.push_back(g.name);
   LoadedGraph loaded;
   if (std::find(names.begin(), names.end(), o.graph) != names.end()) {
-    std::vector<std::pair<std::string, std::string>> settings;
-    for (const auto& p : o.params) {
-      const auto eq = p.find('=');
-      if (eq == std::string::npos || eq == 0)
-        usage(fmt::format("--param: expected KEY=VALUE, got \"{}\"", p));
-      settings.emplace_back(p.substr(0, eq), p.substr(eq + 1));
-    }
+    const auto settings = parse_params(o.params, "contact");
     loaded.seed = o.graph_seed.value_or(1);
     if (o.graph == "as-powerlaw") {
       // The same parameters, checks and links as net::generate_as_powerlaw, without building a

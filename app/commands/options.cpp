@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/progress.hpp"
+#include "net/input_error.hpp"
 
 namespace wormsim::app {
 
@@ -35,6 +36,19 @@ void add_progress_flags(CLI::App* cmd, ProgressFlags& flags) {
   CLI::Option* off = cmd->add_flag("--no-progress", flags.off,
                                    "Never show progress (by default it is shown on a terminal)");
   on->excludes(off);
+}
+
+std::vector<std::pair<std::string, std::string>> parse_params(
+    const std::vector<std::string>& params, const std::string& command) {
+  std::vector<std::pair<std::string, std::string>> settings;
+  for (const auto& p : params) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw net::InputError(
+          fmt::format("wormsim {}: error: --param: expected KEY=VALUE, got \"{}\"\n", command, p));
+    settings.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  }
+  return settings;
 }
 
 namespace {

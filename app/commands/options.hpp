@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/write/html.hpp"
@@ -26,6 +27,12 @@ std::vector<models::Override> parse_overrides(const std::vector<std::string>& se
 
 /// Numbers with thousands separators ("1,234,567"): the report's.
 using analysis::with_commas;
+
+/// `--param KEY=VALUE` arguments (topology generator settings) as (key, value) pairs, in order.
+/// Throws net::InputError (exit status 2) as "wormsim COMMAND: error: ..." for one that is not
+/// KEY=VALUE.
+std::vector<std::pair<std::string, std::string>> parse_params(
+    const std::vector<std::string>& params, const std::string& command);
 
 /// Prints lines of cells as a table: each column as wide as its widest cell (UTF-8 text, every
 /// code point one column), two spaces between columns, no trailing spaces.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/commands/commands.hpp"
+#include "app/commands/options.hpp"
 #include "net/as_graph.hpp"
 #include "net/generators.hpp"
 #include "net/graphml.hpp"
@@ -77,13 +78,7 @@ net::Topology load(const TopoOptions& o) {
     usage("an AS graph is the Internet itself: no internet node is attached to it");
 
   if (!o.generate.empty()) {
-    std::vector<std::pair<std::string, std::string>> settings;
-    for (const auto& p : o.params) {
-      const auto eq = p.find('=');
-      if (eq == std::string::npos || eq == 0)
-        usage(fmt::format("--param: expected KEY=VALUE, got \"{}\"", p));
-      settings.emplace_back(p.substr(0, eq), p.substr(eq + 1));
-    }
+    const auto settings = parse_params(o.params, "topo");
     return net::generate(o.generate, o.seed.value_or(1), settings, o.nodes);
   }
   if (!o.as_graph.empty()) {
